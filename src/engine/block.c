@@ -1,0 +1,185 @@
+/*
+ * block.c - block nodes, address order and list order.
+ */
+#include <stdlib.h>
+
+#include "engine.h"
+
+uint32_t block_new(struct heap *h)
+{
+	uint32_t b;
+	if (h->unused != NIL) {
+		b = h->unused;
+		h->unused = h->blocks[b].next;
+	} else {
+		if (h->nblocks == h->capacity) {
+			uint32_t capacity = h->capacity ? h->capacity * 2 : 64;
+			if (capacity <= h->capacity || capacity > NIL - 1) {
+				h->oom = true;
+				return NIL;
+			}
+			struct block *blocks = realloc(h->blocks, capacity * sizeof *blocks);
+			unsigned long *positions = realloc(h->positions, capacity * sizeof *positions);
+			if (positions)
+				h->positions = positions;
+			if (blocks)
+				h->blocks = blocks;
+			if (!blocks || !positions) {
+				h->oom = true;
+				return NIL;
+			}
+			h->capacity = capacity;
+		}
+		b = h->nblocks++;
+	}
+	h->blocks[b] = (struct block){ .prev = NIL, .next = NIL, .lprev = NIL, .lnext = NIL,
+		.id = NIL, .span = NIL, .state = BLOCK_FREE };
+	return b;
+}
+
+void block_delete(struct heap *h, uint32_t b)
+{
+	h->blocks[b].next = h->unused;
+	h->blocks[b].state = BLOCK_FREE;
+	h->blocks[b].size = 0;
+	h->unused = b;
+}
+
+/* Splits b after its low `low` bytes; returns the new upper block (not on any list,
+ * same state as b), or NIL when out of memory. */
+uint32_t block_split(struct heap *h, uint32_t b, uint64_t low)
+{
+	uint32_t u = block_new(h);
+	if (u == NIL)
+		return NIL;
+	struct block *lo = &h->blocks[b], *hi = &h->blocks[u];
+	hi->addr = lo->addr + low;
+	hi->size = lo->size - low;
+	hi->state = lo->state;
+	hi->prev = b;
+	hi->next = lo->next;
+	if (lo->next != NIL)
+		h->blocks[lo->next].prev = u;
+	lo->next = u;
+	lo->size = low;
+	return u;
+}
+
+/* b grows over the block after it, which must be off every list. */
+void block_absorb_next(struct heap *h, uint32_t b)
+{
+	uint32_t n = h->blocks[b].next;
+	h->blocks[b].size += h->blocks[n].size;
+	h->blocks[b].next = h->blocks[n].next;
+	if (h->blocks[n].next != NIL)
+		h->blocks[h->blocks[n].next].prev = b;
+	block_delete(h, n);
+}
+
+void block_claim(struct heap *h, uint32_t b)
+{
+	uint64_t end = h->blocks[b].addr + h->blocks[b].size;
+	if (end > h->top)
+		h->top = end;
+}
+
+void list_remove(struct heap *h, uint32_t b)
+{
+	struct block *x = &h->blocks[b];
+	struct list *l = &h->lists[x->list];
+	if (x->lprev != NIL)
+		h->blocks[x->lprev].lnext = x->lnext;
+	else
+		l->head = x->lnext;
+	if (x->lnext != NIL)
+		h->blocks[x->lnext].lprev = x->lprev;
+	else
+		l->tail = x->lprev;
+	x->lprev = x->lnext = NIL;
+	l->length--;
+	h->positions_valid = false;
+}
+
+/* Links b into list `list` just before `at` (NIL: at the back). */
+static void list_insert_before(struct heap *h, unsigned list, uint32_t b, uint32_t at)
+{
+	struct list *l = &h->lists[list];
+	struct block *x = &h->blocks[b];
+	x->list = list;
+	x->lnext = at;
+	x->lprev = at == NIL ? l->tail : h->blocks[at].lprev;
+	if (x->lprev != NIL)
+		h->blocks[x->lprev].lnext = b;
+	else
+		l->head = b;
+	if (at != NIL)
+		h->blocks[at].lprev = b;
+	else
+		l->tail = b;
+	l->length++;
+	h->positions_valid = false;
+}
+
+void list_push_front(struct heap *h, unsigned list, uint32_t b)
+{
+	list_insert_before(h, list, b, h->lists[list].head);
+}
+
+void list_push_back(struct heap *h, unsigned list, uint32_t b)
+{
+	list_insert_before(h, list, b, NIL);
+}
+
+/* True when block x must stand before block y in the general list's order. */
+static bool goes_before(const struct heap *h, const struct block *x, const struct block *y)
+{
+	switch (h->config.order) {
+	case ORDER_ADDR: return x->addr < y->addr;
+	case ORDER_SIZE: return x->size < y->size;
+	case ORDER_SIZE_DESC: return x->size > y->size;
+	default: return false;
+	}
+}
+
+/* Places a block on the general list by the order rule: addr and size orders at
+ * their sorted place (after equal sizes), lifo at the front, fifo at the back. */
+void list_insert_ordered(struct heap *h, uint32_t b)
+{
+	h->blocks[b].state = BLOCK_FREE;
+	if (h->config.order == ORDER_LIFO) {
+		list_push_front(h, 0, b);
+		return;
+	}
+	uint32_t at = NIL;
+	if (h->config.order != ORDER_FIFO)
+		for (at = h->lists[0].head; at != NIL; at = h->blocks[at].lnext)
+			if (goes_before(h, &h->blocks[b], &h->blocks[at]))
+				break;
+	list_insert_before(h, 0, b, at);
+}
+
+/* Puts b in a's place on a's list; a leaves the list. */
+void list_replace(struct heap *h, uint32_t a, uint32_t b)
+{
+	struct block *x = &h->blocks[a], *y = &h->blocks[b];
+	struct list *l = &h->lists[x->list];
+	y->list = x->list;
+	y->lprev = x->lprev;
+	y->lnext = x->lnext;
+	if (y->lprev != NIL)
+		h->blocks[y->lprev].lnext = b;
+	else
+		l->head = b;
+	if (y->lnext != NIL)
+		h->blocks[y->lnext].lprev = b;
+	else
+		l->tail = b;
+	x->lprev = x->lnext = NIL;
+	h->positions_valid = false;
+}
+
+uint32_t list_following(const struct heap *h, uint32_t b)
+{
+	uint32_t n = h->blocks[b].lnext;
+	return n != NIL ? n : h->lists[h->blocks[b].list].head;
+}

@@ -1,0 +1,201 @@
+/*
+ * check.c - heap_check(): walk everything, count violated invariants.
+ *
+ * The invariants are listed in engine.h. Every test runs this after every step
+ * (heap_config.check), and so does `divaviz --check`.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+
+#include "engine.h"
+
+struct verdict {
+	int failures;
+	char *msg;
+	size_t msglen;
+};
+
+static void fail(struct verdict *v, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void fail(struct verdict *v, const char *fmt, ...)
+{
+	if (v->failures++ == 0 && v->msg && v->msglen) {
+		va_list ap;
+		va_start(ap, fmt);
+		vsnprintf(v->msg, v->msglen, fmt, ap);
+		va_end(ap);
+	}
+}
+
+/* Blocks tile the heap; returns how many blocks are on a list by their state. */
+static unsigned long check_tiling(const struct heap *h, struct verdict *v)
+{
+	uint64_t at = h->config.base, end = h->config.base + h->config.size;
+	uint64_t live = 0, used = 0, dead = 0, live_blocks = 0;
+	unsigned long listed = 0, n = 0;
+	uint32_t prev = NIL;
+	for (uint32_t b = h->first; b != NIL; prev = b, b = h->blocks[b].next) {
+		const struct block *x = &h->blocks[b];
+		if (++n > h->nblocks) {
+			fail(v, "the block chain has a cycle");
+			return listed;
+		}
+		if (x->prev != prev)
+			fail(v, "block at %#llx: wrong link to the block before", (unsigned long long)x->addr);
+		if (x->addr != at)
+			fail(v, "block at %#llx should start at %#llx", (unsigned long long)x->addr,
+				(unsigned long long)at);
+		if (x->size == 0 || x->size > end - x->addr) {
+			fail(v, "block at %#llx: size %llu does not fit the heap",
+				(unsigned long long)x->addr, (unsigned long long)x->size);
+			return listed;
+		}
+		if (x->state != BLOCK_FREE && x->addr + x->size > h->top)
+			fail(v, "block at %#llx ends above the footprint", (unsigned long long)x->addr);
+		switch (x->state) {
+		case BLOCK_USED:
+			live += x->requested;
+			used += x->size;
+			live_blocks++;
+			if (x->id >= h->nids || h->id_block[x->id] != b)
+				fail(v, "used block at %#llx: its id does not map back", (unsigned long long)x->addr);
+			if (heap_need(&h->config, x->requested) > x->size)
+				fail(v, "used block at %#llx is smaller than its request needs",
+					(unsigned long long)x->addr);
+			break;
+		case BLOCK_FREE:
+			listed++;
+			if (h->config.coalesce && h->config.policy != POLICY_BUMP && x->next != NIL &&
+				h->blocks[x->next].state == BLOCK_FREE)
+				fail(v, "free blocks at %#llx and after touch though coalescing is on",
+					(unsigned long long)x->addr);
+			if (h->config.policy == POLICY_BUMP && x->next != NIL)
+				fail(v, "bump: a free block that is not the tail");
+			break;
+		case BLOCK_SPARE:
+			listed++;
+			if (h->config.policy != POLICY_SEGREGATED)
+				fail(v, "a spare block outside segregated");
+			break;
+		case BLOCK_DEAD:
+			dead += x->size;
+			if (h->config.policy != POLICY_BUMP)
+				fail(v, "a dead block outside bump");
+			break;
+		}
+		at = x->addr + x->size;
+	}
+	if (at != end)
+		fail(v, "the blocks end at %#llx, the heap at %#llx", (unsigned long long)at,
+			(unsigned long long)end);
+	if (live != h->live || used != h->used || dead != h->dead || live_blocks != h->live_blocks)
+		fail(v, "the live, used or dead byte counts disagree with the blocks");
+	if (h->top > end || h->top < h->config.base)
+		fail(v, "the footprint is outside the heap");
+	return listed;
+}
+
+static bool in_order(const struct heap *h, const struct block *x, const struct block *y)
+{
+	switch (h->config.order) {
+	case ORDER_ADDR: return x->addr < y->addr;
+	case ORDER_SIZE: return x->size <= y->size;
+	case ORDER_SIZE_DESC: return x->size >= y->size;
+	default: return true;
+	}
+}
+
+/* Lists are well linked, hold blocks of the right state, and keep their order. */
+static unsigned long check_lists(const struct heap *h, struct verdict *v)
+{
+	unsigned long total = 0;
+	for (unsigned l = 0; l < heap_lists(h); l++) {
+		unsigned long n = 0;
+		uint32_t prev = NIL;
+		for (uint32_t b = h->lists[l].head; b != NIL; prev = b, b = h->blocks[b].lnext) {
+			const struct block *x = &h->blocks[b];
+			if (++n > h->nblocks) {
+				fail(v, "list %u has a cycle", l);
+				return total;
+			}
+			if (x->lprev != prev || x->list != l)
+				fail(v, "list %u: wrong links at %#llx", l, (unsigned long long)x->addr);
+			if (x->state != (l == 0 ? BLOCK_FREE : BLOCK_SPARE))
+				fail(v, "list %u holds a block that is not free", l);
+			if (l == 0 && prev != NIL && !in_order(h, &h->blocks[prev], x))
+				fail(v, "the free list is out of %s order at %#llx",
+					heap_order_name(h->config.order), (unsigned long long)x->addr);
+			if (l > 0 && (x->size != h->config.classes[l - 1] || x->span == NIL ||
+				h->spans[x->span].cls != l - 1))
+				fail(v, "class list %u holds a block of the wrong class", l);
+		}
+		if (prev != h->lists[l].tail || n != h->lists[l].length)
+			fail(v, "list %u: tail or length is wrong", l);
+		total += n;
+	}
+	if (h->config.policy == POLICY_BUMP && h->lists[0].length > 1)
+		fail(v, "bump: more than the tail on the free list");
+	return total;
+}
+
+static void check_ids(const struct heap *h, struct verdict *v)
+{
+	for (uint32_t id = 0; id < h->nids; id++) {
+		uint32_t b = h->id_block[id];
+		if (b == ID_GONE || b == ID_NULL)
+			continue;
+		if (b >= h->nblocks || h->blocks[b].state != BLOCK_USED || h->blocks[b].id != id)
+			fail(v, "id %u maps to a block that is not its own", id);
+	}
+}
+
+static void check_rover(const struct heap *h, struct verdict *v)
+{
+	if (h->config.policy != POLICY_NEXT) {
+		if (h->rover != NIL)
+			fail(v, "a rover outside next-fit");
+		return;
+	}
+	if ((h->rover == NIL) != (h->lists[0].length == 0))
+		fail(v, "the rover is %s but the free list is %s", h->rover == NIL ? "unset" : "set",
+			h->lists[0].length ? "not empty" : "empty");
+	else if (h->rover != NIL && (h->rover >= h->nblocks || h->blocks[h->rover].state != BLOCK_FREE))
+		fail(v, "the rover points at a block that is not free");
+}
+
+static void check_spans(const struct heap *h, struct verdict *v)
+{
+	for (uint32_t s = 0; s < h->nspans; s++) {
+		const struct span *sp = &h->spans[s];
+		if (sp->first == NIL)
+			continue;
+		uint32_t b = sp->first, spare = 0;
+		for (uint32_t i = 0; i < sp->objects; i++, b = h->blocks[b].next) {
+			if (b == NIL || h->blocks[b].span != s ||
+				h->blocks[b].size != h->config.classes[sp->cls]) {
+				fail(v, "span %u: its objects are not contiguous objects of its class", s);
+				break;
+			}
+			spare += h->blocks[b].state == BLOCK_SPARE;
+		}
+		if (spare != sp->spare)
+			fail(v, "span %u counts %u spare objects, has %u", s, sp->spare, spare);
+		if (spare == sp->objects)
+			fail(v, "span %u is all spare but was not returned", s);
+	}
+}
+
+int heap_check(const heap *h, char *msg, size_t msglen)
+{
+	struct verdict v = { 0, msg, msglen };
+	if (msg && msglen)
+		msg[0] = '\0';
+	unsigned long by_state = check_tiling(h, &v);
+	unsigned long on_lists = check_lists(h, &v);
+	if (by_state != on_lists)
+		fail(&v, "%lu free blocks but %lu list entries", by_state, on_lists);
+	check_ids(h, &v);
+	check_rover(h, &v);
+	check_spans(h, &v);
+	return v.failures;
+}

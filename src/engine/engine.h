@@ -1,0 +1,133 @@
+/*
+ * engine.h - the heap engine's insides, shared by its files and by nobody else.
+ *
+ * Blocks are nodes in one growable array, named by index (so a heap copies with
+ * memcpy). Invariants, checked by heap_check():
+ *
+ *  - The blocks, linked by prev/next in address order from h->first, tile
+ *    [base, base+size) exactly: each starts where the previous ends, none is empty.
+ *  - A BLOCK_FREE block is on the general list (lists[0]); a BLOCK_SPARE block on the
+ *    list of its class (lists[1 + class]); used and dead blocks on no list. lprev/lnext
+ *    link a list in list order; lists[0] obeys the configured order, class lists are
+ *    LIFO.
+ *  - With coalescing on, no two free blocks touch (free-list policies).
+ *  - id_block[id] is the block of a live id, ID_GONE when the id is not live (never
+ *    allocated or freed), ID_NULL after a failed allocation. A used block's id maps
+ *    back to it.
+ *  - next-fit: the rover is NIL exactly when the general list is empty, else on it.
+ *  - bump: the general list holds at most the tail, the last block; the pointer is
+ *    its start (or the heap's end without one).
+ *  - segregated: a span is n contiguous objects of one class, starting at block
+ *    `first`; `spare` of them are BLOCK_SPARE.
+ */
+#ifndef DIVAVIZ_ENGINE_H
+#define DIVAVIZ_ENGINE_H
+
+#include "divaviz/heap.h"
+
+#define NIL UINT32_MAX
+#define ID_GONE UINT32_MAX
+#define ID_NULL (UINT32_MAX - 1)
+#define SPAN_BYTES 256       /* segregated: a span holds this many bytes of objects */
+
+struct block {
+	uint64_t addr, size;
+	uint32_t prev, next;        /* address order; NIL at the ends */
+	uint32_t lprev, lnext;      /* list order, while on a list */
+	enum block_state state;
+	unsigned list;              /* on a list: 0 general, 1 + class index */
+	uint32_t id;                /* used: the owner */
+	uint32_t span;              /* segregated object: its span, else NIL */
+	uint64_t requested;         /* used: requested bytes */
+	unsigned long since;        /* used: the step that made it */
+};
+
+struct list {
+	uint32_t head, tail;
+	unsigned long length;
+};
+
+struct span {
+	uint32_t first;             /* block of the lowest object; NIL: slot unused */
+	unsigned cls;               /* class index */
+	uint32_t objects, spare;
+};
+
+struct heap {
+	struct heap_config config;
+	const struct allocator *allocator;
+	struct block *blocks;
+	uint32_t nblocks, capacity; /* slots in use or chained on unused */
+	uint32_t unused;            /* chain of unused slots, through next */
+	uint32_t first;             /* lowest block */
+	struct list lists[1 + HEAP_MAX_CLASSES];
+	struct span *spans;
+	uint32_t nspans, span_capacity;
+	uint32_t *id_block;
+	uint32_t nids;
+	uint32_t rover;             /* next-fit only */
+	uint64_t live, live_blocks, used, dead;
+	uint64_t top;               /* highest end of a non-free block ever */
+	unsigned long steps;
+	struct heap_record record;
+	unsigned long *positions;   /* cache: list position of each block */
+	bool positions_valid;
+	bool oom;                   /* a node could not be allocated */
+	char error[200];
+};
+
+/* What a scan of the general list found. */
+struct search {
+	uint32_t block;             /* chosen entry, NIL when none fits */
+	unsigned long searched, skipped, position;
+};
+
+/* One allocator: one file, one table entry in heap.c. */
+struct allocator {
+	/* Takes need bytes; returns the new used block or NIL, and fills in the record's
+	 * searched, chosen, remainder and fail fields. */
+	uint32_t (*alloc)(struct heap *h, uint64_t need);
+	/* Gives a live block back (free, or the old block of a moving realloc). */
+	void (*release)(struct heap *h, uint32_t b);
+	/* Resizes a live block in place if the allocator's rules allow; true if done. */
+	bool (*resize)(struct heap *h, uint32_t b, uint64_t need);
+	/* Free-list policies: scans the general list (NULL for the others). */
+	void (*search)(const struct heap *h, uint64_t need, struct search *out);
+};
+
+extern const struct allocator allocator_bump, allocator_first, allocator_next,
+	allocator_best, allocator_worst, allocator_segregated;
+
+/* block.c: nodes and lists */
+uint32_t block_new(struct heap *h);                      /* NIL when out of memory */
+void block_delete(struct heap *h, uint32_t b);
+uint32_t block_split(struct heap *h, uint32_t b, uint64_t low); /* new block after low bytes */
+void block_absorb_next(struct heap *h, uint32_t b);      /* b swallows its next block */
+void list_remove(struct heap *h, uint32_t b);
+void list_push_front(struct heap *h, unsigned list, uint32_t b);
+void list_push_back(struct heap *h, unsigned list, uint32_t b);
+void list_replace(struct heap *h, uint32_t a, uint32_t b);
+void list_insert_ordered(struct heap *h, uint32_t b);    /* general list, by the order */
+uint32_t list_following(const struct heap *h, uint32_t b); /* next in list, wrapping */
+void block_claim(struct heap *h, uint32_t b);            /* note a non-free block's end */
+
+/* freelist.c: what the free-list policies share */
+void search_scan(const struct heap *h, uint32_t start, uint64_t need,
+	int (*better)(uint64_t size, uint64_t best), bool stop_at_first,
+	struct search *out);
+uint32_t freelist_take(struct heap *h, const struct search *s, uint64_t need);
+uint32_t freelist_alloc(struct heap *h, uint64_t need);
+void freelist_release(struct heap *h, uint32_t b);
+bool freelist_resize(struct heap *h, uint32_t b, uint64_t need);
+void freelist_note_failure(struct heap *h);
+
+/* alloc_segregated.c */
+uint32_t span_new(struct heap *h, unsigned cls, uint32_t first, uint32_t objects);
+
+/* compact.c */
+int heap_compact(struct heap *h);
+
+int heap_set_error(struct heap *h, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+#endif

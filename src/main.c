@@ -1,0 +1,344 @@
+/*
+ * main.c - the command line. The only file that decides an exit status.
+ *
+ * Exit status (sysexits): 0 ok, 64 usage, 65 bad trace, 66 no input, 69 no usable
+ * terminal, 70 internal error, 74 output error.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "divaviz/heap.h"
+#include "divaviz/report.h"
+#include "divaviz/trace.h"
+
+#ifndef DIVAVIZ_VERSION
+#define DIVAVIZ_VERSION "dev"
+#endif
+
+enum { EX_OK = 0, EX_USAGE = 64, EX_DATAERR = 65, EX_NOINPUT = 66, EX_SOFTWARE = 70, EX_IOERR = 74 };
+
+enum mode { MODE_VIEW, MODE_BATCH, MODE_SUMMARY };
+
+struct options {
+	enum mode mode;
+	enum report_format format;
+	bool format_given;
+	const char *ops;                        /* --ops, or NULL */
+	const char *path;                       /* the trace file, or NULL */
+	enum heap_policy compare[POLICY_COUNT]; /* -p or --compare */
+	unsigned ncompare;
+	struct heap_config overrides;           /* values of the geometry options */
+	unsigned overridden;                    /* enum trace_set bits */
+	bool check;
+};
+
+static const char usage_text[] =
+	"Usage: divaviz [OPTIONS] TRACE\n"
+	"       divaviz [OPTIONS] --ops \"+10,+20,-0\"\n"
+	"Replay an allocation trace through a simulated heap and show what the allocator does.\n"
+	"\n"
+	"Modes:\n"
+	"      --batch              one JSON object per step (JSON Lines)\n"
+	"      --summary            one row of metrics per policy\n"
+	"      --format=FMT         summary format: text (default), csv, json\n"
+	"\n"
+	"Allocator (options override the trace's directives):\n"
+	"  -p, --policy=NAME        bump, first (default), next, best, worst, segregated\n"
+	"      --compare=LIST       several policies side by side, e.g. first,best\n"
+	"      --heap=SIZE          heap size in bytes (K, M, G suffixes; default 4096)\n"
+	"      --base=ADDR          address of the heap's first byte (default 0)\n"
+	"      --header=N           header bytes per block (default 8)\n"
+	"      --align=N            payload size alignment (default 8)\n"
+	"      --order=ORDER        free-list order: addr (default), lifo, fifo, size, size-desc\n"
+	"      --coalesce=yes|no    merge adjacent free blocks (default yes)\n"
+	"      --classes=LIST       segregated size classes, e.g. 16,32,64,128\n"
+	"\n"
+	"Input:\n"
+	"      --ops=STRING         OSTEP malloc.py operations instead of a file\n"
+	"                           (heap 100 at base 1000, header 0, align 1, no coalescing)\n"
+	"      --check              run the heap integrity check after every step\n"
+	"  -h, --help               show this help\n"
+	"  -V, --version            show the version\n"
+	"\n"
+	"TRACE is a .trc or a CS:APP .rep file, or - for standard input.\n"
+	"Exit status: 0 ok, 64 usage, 65 bad trace, 66 cannot read, 70 internal error,\n"
+	"74 cannot write the output.\n"
+	"Docs: docs/trace-format.md, docs/allocators.md, docs/headless.md\n";
+
+static int usage_error(const char *fmt, const char *arg)
+{
+	fputs("divaviz: ", stderr);
+	fprintf(stderr, fmt, arg);
+	fputs("\nTry 'divaviz --help' for more information.\n", stderr);
+	return EX_USAGE;
+}
+
+static const char *number_problem(enum number_status st)
+{
+	switch (st) {
+	case NUMBER_NEGATIVE: return "is negative";
+	case NUMBER_OVERFLOW: return "is too large for 64 bits";
+	case NUMBER_ABOVE_LIMIT: return "is above the limit of 1 TiB";
+	default: return "is not a number";
+	}
+}
+
+/* Parses a numeric option into *out; returns 0 or a usage error status. */
+static int number_option(const char *name, const char *arg, bool size, uint64_t *out)
+{
+	enum number_status st = trace_number(arg, strlen(arg), size, out);
+	if (st == NUMBER_OK)
+		return 0;
+	fprintf(stderr, "divaviz: %s: '%s' %s\nTry 'divaviz --help' for more information.\n", name,
+		arg, number_problem(st));
+	return EX_USAGE;
+}
+
+static int compare_option(struct options *o, const char *arg)
+{
+	char *list = strdup(arg), *save = NULL;
+	if (!list)
+		return EX_SOFTWARE;
+	int status = 0;
+	o->ncompare = 0;
+	for (char *name = strtok_r(list, ",", &save); name && !status; name = strtok_r(NULL, ",", &save)) {
+		int p = heap_policy_parse(name);
+		if (p < 0)
+			status = usage_error("--compare: unknown policy '%s' (bump, first, next, best, worst, segregated)", name);
+		for (unsigned i = 0; !status && i < o->ncompare; i++)
+			if (o->compare[i] == (enum heap_policy)p)
+				status = usage_error("--compare: '%s' is listed twice", name);
+		if (!status)
+			o->compare[o->ncompare++] = (enum heap_policy)p;
+	}
+	if (!status && o->ncompare == 0)
+		status = usage_error("--compare needs a list of policies, e.g. %s", "first,best");
+	free(list);
+	return status;
+}
+
+enum {
+	OPT_COMPARE = 256, OPT_HEAP, OPT_BASE, OPT_HEADER, OPT_ALIGN, OPT_ORDER, OPT_COALESCE,
+	OPT_CLASSES, OPT_OPS, OPT_BATCH, OPT_SUMMARY, OPT_FORMAT, OPT_CHECK,
+};
+
+static const struct option long_options[] = {
+	{ "policy", required_argument, NULL, 'p' },
+	{ "compare", required_argument, NULL, OPT_COMPARE },
+	{ "heap", required_argument, NULL, OPT_HEAP },
+	{ "base", required_argument, NULL, OPT_BASE },
+	{ "header", required_argument, NULL, OPT_HEADER },
+	{ "align", required_argument, NULL, OPT_ALIGN },
+	{ "order", required_argument, NULL, OPT_ORDER },
+	{ "coalesce", required_argument, NULL, OPT_COALESCE },
+	{ "classes", required_argument, NULL, OPT_CLASSES },
+	{ "ops", required_argument, NULL, OPT_OPS },
+	{ "batch", no_argument, NULL, OPT_BATCH },
+	{ "summary", no_argument, NULL, OPT_SUMMARY },
+	{ "format", required_argument, NULL, OPT_FORMAT },
+	{ "check", no_argument, NULL, OPT_CHECK },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	{ NULL, 0, NULL, 0 },
+};
+
+static int set_mode(struct options *o, enum mode mode)
+{
+	if (o->mode != MODE_VIEW && o->mode != mode)
+		return usage_error("%s", "--batch and --summary cannot be used together");
+	o->mode = mode;
+	return 0;
+}
+
+/* One option; returns 0, -1 to stop with success (help, version), or a status. */
+static int option(struct options *o, int c, const char *arg)
+{
+	struct heap_config *v = &o->overrides;
+	int named;
+	switch (c) {
+	case 'p':
+		if ((named = heap_policy_parse(arg)) < 0)
+			return usage_error("unknown policy '%s' (bump, first, next, best, worst, segregated)", arg);
+		if (o->ncompare)
+			return usage_error("%s", "use either -p or --compare, once");
+		o->compare[o->ncompare++] = (enum heap_policy)named;
+		return 0;
+	case OPT_COMPARE:
+		if (o->ncompare)
+			return usage_error("%s", "use either -p or --compare, once");
+		return compare_option(o, arg);
+	case OPT_HEAP:
+		o->overridden |= SET_HEAP;
+		return number_option("--heap", arg, true, &v->size);
+	case OPT_BASE:
+		o->overridden |= SET_BASE;
+		return number_option("--base", arg, false, &v->base);
+	case OPT_HEADER:
+		o->overridden |= SET_HEADER;
+		return number_option("--header", arg, true, &v->header);
+	case OPT_ALIGN:
+		o->overridden |= SET_ALIGN;
+		return number_option("--align", arg, true, &v->align);
+	case OPT_ORDER:
+		if ((named = heap_order_parse(arg)) < 0)
+			return usage_error("unknown order '%s' (addr, lifo, fifo, size, size-desc)", arg);
+		v->order = (enum heap_order)named;
+		o->overridden |= SET_ORDER;
+		return 0;
+	case OPT_COALESCE:
+		if (strcmp(arg, "yes") && strcmp(arg, "no"))
+			return usage_error("--coalesce takes yes or no, not '%s'", arg);
+		v->coalesce = strcmp(arg, "yes") == 0;
+		o->overridden |= SET_COALESCE;
+		return 0;
+	case OPT_CLASSES: {
+		size_t bad;
+		if (trace_classes(arg, strlen(arg), v, &bad) != NUMBER_OK)
+			return usage_error("--classes: '%s' is not a list of ascending sizes (at most 32), e.g. 16,32,64", arg);
+		o->overridden |= SET_CLASSES;
+		return 0;
+	}
+	case OPT_OPS:
+		o->ops = arg;
+		return 0;
+	case OPT_BATCH:
+		return set_mode(o, MODE_BATCH);
+	case OPT_SUMMARY:
+		return set_mode(o, MODE_SUMMARY);
+	case OPT_FORMAT:
+		if (strcmp(arg, "text") == 0)
+			o->format = FORMAT_TEXT;
+		else if (strcmp(arg, "csv") == 0)
+			o->format = FORMAT_CSV;
+		else if (strcmp(arg, "json") == 0)
+			o->format = FORMAT_JSON;
+		else
+			return usage_error("unknown format '%s' (text, csv, json)", arg);
+		o->format_given = true;
+		return 0;
+	case OPT_CHECK:
+		o->check = true;
+		return 0;
+	case 'h':
+		fputs(usage_text, stdout);
+		return -1;
+	case 'V':
+		printf("divaviz %s\n", DIVAVIZ_VERSION);
+		return -1;
+	default:
+		return EX_USAGE;
+	}
+}
+
+static int parse_options(struct options *o, int argc, char **argv)
+{
+	int c, status;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":p:hV", long_options, NULL)) != -1) {
+		if (c == '?' && optopt > 0 && optopt < 256)
+			return usage_error("unknown option '-%s'", (char[]){ (char)optopt, 0 });
+		if (c == '?' && optopt >= 256)  /* a long option without a value, given one */
+			return usage_error("option '%s' takes no value", argv[optind - 1]);
+		if (c == '?')
+			return usage_error("unknown option '%s'", argv[optind - 1]);
+		if (c == ':')
+			return usage_error("option '%s' needs a value", argv[optind - 1]);
+		if ((status = option(o, c, optarg)) != 0)
+			return status;
+	}
+	if (o->ops && optind < argc)
+		return usage_error("give either --ops or a trace file, not both (got '%s')", argv[optind]);
+	if (!o->ops && optind == argc)
+		return usage_error("%s", "no trace given");
+	if (optind + 1 < argc)
+		return usage_error("one trace at a time (got '%s' as well)", argv[optind + 1]);
+	if (o->format_given && o->mode != MODE_SUMMARY)
+		return usage_error("%s", "--format goes with --summary");
+	o->path = o->ops ? NULL : argv[optind];
+	return 0;
+}
+
+/* The trace's configuration, with the command line's options over it. */
+static void merge(struct heap_config *c, const struct options *o)
+{
+	const struct heap_config *v = &o->overrides;
+	if (o->overridden & SET_HEAP) c->size = v->size;
+	if (o->overridden & SET_BASE) c->base = v->base;
+	if (o->overridden & SET_HEADER) c->header = v->header;
+	if (o->overridden & SET_ALIGN) c->align = v->align;
+	if (o->overridden & SET_ORDER) c->order = v->order;
+	if (o->overridden & SET_COALESCE) c->coalesce = v->coalesce;
+	if (o->overridden & SET_CLASSES) {
+		c->nclasses = v->nclasses;
+		memcpy(c->classes, v->classes, sizeof c->classes);
+	}
+	c->check = o->check;
+}
+
+static int replay(const struct options *o, const struct trace *t)
+{
+	struct heap_config configs[POLICY_COUNT];
+	unsigned n = o->ncompare ? o->ncompare : 1;
+	char err[256] = "";
+	for (unsigned i = 0; i < n; i++) {
+		configs[i] = t->config;
+		merge(&configs[i], o);
+		if (o->ncompare)
+			configs[i].policy = o->compare[i];
+		const char *problem = heap_config_error(&configs[i]);
+		if (problem) {
+			fprintf(stderr, "divaviz: %s: %s\n", t->name, problem);
+			return o->overridden ? EX_USAGE : EX_DATAERR;
+		}
+	}
+	if (o->mode == MODE_BATCH) {
+		if (report_batch(stdout, t, configs, n, err, sizeof err) < 0) {
+			fflush(stdout);
+			fprintf(stderr, "divaviz: %s: %s\n", t->name, err);
+			return EX_SOFTWARE;
+		}
+	} else {
+		struct summary rows[POLICY_COUNT];
+		for (unsigned i = 0; i < n; i++)
+			if (report_summarize(t, &configs[i], &rows[i], err, sizeof err) < 0) {
+				fprintf(stderr, "divaviz: %s: %s\n", t->name, err);
+				return EX_SOFTWARE;
+			}
+		report_summary_print(stdout, t, rows, n, o->format);
+	}
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		perror("divaviz: writing the output");
+		return EX_IOERR;
+	}
+	return EX_OK;
+}
+
+int main(int argc, char **argv)
+{
+	struct options o = { .mode = MODE_VIEW };
+	heap_config_default(&o.overrides);
+	int status = parse_options(&o, argc, argv);
+	if (status)
+		return status < 0 ? EX_OK : status;
+
+	struct trace t;
+	enum trace_status read = o.ops ? trace_read_ops(&t, o.ops) : trace_read_file(&t, o.path);
+	if (read != TRACE_OK) {
+		trace_print_errors(&t, stderr);
+		if (read == TRACE_NO_MEMORY)
+			fprintf(stderr, "divaviz: out of memory reading the trace\n");
+		trace_free(&t);
+		return read == TRACE_NO_INPUT ? EX_NOINPUT : read == TRACE_BAD_DATA ? EX_DATAERR : EX_SOFTWARE;
+	}
+	if (o.mode == MODE_VIEW) {
+		/* The terminal viewer is the next piece of work; until it lands, show the
+		 * numbers it will be built on. */
+		fprintf(stderr, "divaviz: the interactive viewer is not built yet; showing --summary\n");
+		o.mode = MODE_SUMMARY;
+	}
+	status = replay(&o, &t);
+	trace_free(&t);
+	return status;
+}

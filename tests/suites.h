@@ -1,0 +1,18 @@
+/*
+ * suites.h - every test suite, one per module; check_main.c runs them all.
+ */
+#ifndef DIVAVIZ_SUITES_H
+#define DIVAVIZ_SUITES_H
+
+#include <check.h>
+
+Suite *engine_suite(void);      /* test_engine.c: OSTEP, Knuth, free-list policies */
+Suite *bump_suite(void);        /* test_bump.c */
+Suite *segregated_suite(void);  /* test_segregated.c */
+Suite *check_suite(void);       /* test_check.c: the integrity check catches damage */
+Suite *trace_suite(void);       /* test_trace.c: readers and their messages */
+Suite *report_suite(void);      /* test_report.c: --batch and --summary output */
+Suite *cli_suite(void);         /* test_cli.c: the binary's options and exit status */
+Suite *model_suite(void);       /* test_model.c: --batch against tests/model.py */
+
+#endif

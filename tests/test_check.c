@@ -1,0 +1,166 @@
+/*
+ * test_check.c - the integrity check itself: every test leans on it, so it must
+ * catch damage. These tests reach inside the engine (engine.h) to break one
+ * invariant at a time and expect heap_check to name it.
+ */
+#include <string.h>
+
+#include "suites.h"
+#include "testutil.h"
+#include "../src/engine/engine.h"
+
+/* A next-fit heap, addr order, with holes: F U F U F (tail). */
+static heap *sample(void)
+{
+	struct heap_config cfg = t_ostep(POLICY_NEXT, ORDER_ADDR, true);
+	heap *h = t_heap(&cfg, 4);
+	t_alloc(h, 0, 10);
+	t_alloc(h, 1, 20);
+	t_alloc(h, 2, 30);
+	t_alloc(h, 3, 10);
+	t_free(h, 0);
+	t_free(h, 2);
+	ck_assert_str_eq(t_blocks(h), "F1000+10 U1010+20 F1030+30 U1060+10 F1070+30");
+	return h;
+}
+
+static uint32_t block_at(const heap *h, uint64_t addr)
+{
+	for (uint32_t b = h->first; b != NIL; b = h->blocks[b].next)
+		if (h->blocks[b].addr == addr)
+			return b;
+	ck_abort_msg("no block at %llu", (unsigned long long)addr);
+	return NIL;
+}
+
+static void expect(heap *h, const char *words)
+{
+	char msg[160];
+	ck_assert_int_gt(heap_check(h, msg, sizeof msg), 0);
+	ck_assert_msg(strstr(msg, words) != NULL, "expected '%s' in '%s'", words, msg);
+	heap_free(h);
+}
+
+START_TEST(catches_a_gap)
+{
+	heap *h = sample();
+	h->blocks[block_at(h, 1030)].size = 29;
+	expect(h, "block at 0x424 should start at 0x423");
+}
+END_TEST
+
+START_TEST(catches_an_overrun)
+{
+	heap *h = sample();
+	h->blocks[block_at(h, 1070)].size = 31;
+	expect(h, "does not fit the heap");
+}
+END_TEST
+
+START_TEST(catches_list_disorder)
+{
+	heap *h = sample();
+	uint32_t a = block_at(h, 1000), c = block_at(h, 1070);
+	list_remove(h, a);
+	list_push_back(h, 0, a);        /* 1030, 1070, 1000 */
+	(void)c;
+	expect(h, "out of addr order");
+}
+END_TEST
+
+START_TEST(catches_unlisted_free_block)
+{
+	heap *h = sample();
+	list_remove(h, block_at(h, 1030));
+	if (h->rover == block_at(h, 1030))
+		h->rover = h->lists[0].head;
+	expect(h, "free blocks but");
+}
+END_TEST
+
+START_TEST(catches_touching_free_blocks)
+{
+	heap *h = sample();
+	uint32_t b = block_at(h, 1010);
+	h->live -= h->blocks[b].requested;
+	h->used -= h->blocks[b].size;
+	h->live_blocks--;
+	h->id_block[1] = ID_GONE;
+	list_insert_ordered(h, b);
+	expect(h, "touch though coalescing is on");
+}
+END_TEST
+
+START_TEST(catches_wrong_counts)
+{
+	heap *h = sample();
+	h->live += 1;
+	expect(h, "byte counts disagree");
+}
+END_TEST
+
+START_TEST(catches_stray_rover)
+{
+	heap *h = sample();
+	h->rover = block_at(h, 1010);
+	expect(h, "rover points at a block that is not free");
+}
+END_TEST
+
+START_TEST(catches_broken_id_map)
+{
+	heap *h = sample();
+	h->id_block[3] = block_at(h, 1010);
+	expect(h, "does not map back");
+}
+END_TEST
+
+/* A list that loops back on itself: reported, and the walk still ends. */
+START_TEST(catches_a_cycle)
+{
+	heap *h = sample();
+	h->blocks[block_at(h, 1070)].lnext = block_at(h, 1000);
+	expect(h, "list 0: wrong links at 0x3e8");
+}
+END_TEST
+
+START_TEST(sound_heap_passes)
+{
+	heap *h = sample();
+	char msg[160] = "untouched";
+	ck_assert_int_eq(heap_check(h, msg, sizeof msg), 0);
+	ck_assert_str_eq(msg, "");
+	heap_free(h);
+}
+END_TEST
+
+/* heap_step runs the check when asked, and says which step broke. */
+START_TEST(step_reports_failed_check)
+{
+	heap *h = sample();
+	h->live += 1;
+	struct heap_op op = { .kind = OP_COMPACT };
+	ck_assert_int_eq(heap_step(h, &op), -1);
+	ck_assert_str_eq(heap_error(h), "step 7: integrity check: the live, used or dead byte counts disagree with the blocks");
+	heap_free(h);
+}
+END_TEST
+
+Suite *check_suite(void)
+{
+	Suite *s = suite_create("check");
+	TCase *tc = tcase_create("Core");
+	tcase_add_test(tc, sound_heap_passes);
+	tcase_add_test(tc, catches_a_gap);
+	tcase_add_test(tc, catches_an_overrun);
+	tcase_add_test(tc, catches_list_disorder);
+	tcase_add_test(tc, catches_unlisted_free_block);
+	tcase_add_test(tc, catches_touching_free_blocks);
+	tcase_add_test(tc, catches_wrong_counts);
+	tcase_add_test(tc, catches_stray_rover);
+	tcase_add_test(tc, catches_broken_id_map);
+	tcase_add_test(tc, catches_a_cycle);
+	tcase_add_test(tc, step_reports_failed_check);
+	suite_add_tcase(s, tc);
+	return s;
+}
