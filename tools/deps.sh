@@ -33,8 +33,14 @@ else
 	exit 1
 fi
 echo "divaviz: installing missing build dependencies: $missing" >&2
-$sudo apt-get update -qq &&
-	$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $missing >&2 || {
+log=$(mktemp "${TMPDIR:-/tmp}/divaviz-deps.XXXXXX") || exit 1
+# $missing is a list of package names: split it.
+# shellcheck disable=SC2086
+if ! { $sudo apt-get update -qq && $sudo env DEBIAN_FRONTEND=noninteractive \
+	apt-get install -y -qq $missing; } >"$log" 2>&1; then
+	cat "$log" >&2
+	rm -f "$log"
 	echo "divaviz: could not install: $missing" >&2
 	exit 1
-}
+fi
+rm -f "$log"
