@@ -4,14 +4,9 @@
  */
 #include "engine.h"
 
-static void first_search(const struct heap *h, uint64_t need, struct search *out)
-{
-	search_scan(h, h->lists[0].head, need, NULL, true, out);
-}
-
 const struct allocator allocator_first = {
 	.alloc = freelist_alloc,
 	.release = freelist_release,
 	.resize = freelist_resize,
-	.search = first_search,
+	.search = search_first,
 };

@@ -51,12 +51,12 @@ static bool carve(struct heap *h, unsigned c)
 	uint64_t size = h->config.classes[c];
 	uint32_t objects = size >= SPAN_BYTES ? 1 : (uint32_t)(SPAN_BYTES / size);
 	struct search s;
-	search_scan(h, h->lists[0].head, objects * size, NULL, true, &s);
+	search_first(h, objects * size, &s);
 	r->searched += s.searched;
 	r->skipped += s.skipped;
 	if (s.block == NIL && objects > 1) {
 		objects = 1;
-		search_scan(h, h->lists[0].head, size, NULL, true, &s);
+		search_first(h, size, &s);
 		r->searched += s.searched;
 		r->skipped += s.skipped;
 	}
@@ -152,14 +152,9 @@ static bool segregated_resize(struct heap *h, uint32_t b, uint64_t need)
 	return c < 0 && freelist_resize(h, b, need);
 }
 
-static void segregated_search(const struct heap *h, uint64_t need, struct search *out)
-{
-	search_scan(h, h->lists[0].head, need, NULL, true, out);
-}
-
 const struct allocator allocator_segregated = {
 	.alloc = segregated_alloc,
 	.release = segregated_release,
 	.resize = segregated_resize,
-	.search = segregated_search,
+	.search = search_first,
 };

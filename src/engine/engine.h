@@ -115,6 +115,7 @@ void block_claim(struct heap *h, uint32_t b);            /* note a non-free bloc
 void search_scan(const struct heap *h, uint32_t start, uint64_t need,
 	int (*better)(uint64_t size, uint64_t best), bool stop_at_first,
 	struct search *out);
+void search_first(const struct heap *h, uint64_t need, struct search *out);
 uint32_t freelist_take(struct heap *h, const struct search *s, uint64_t need);
 uint32_t freelist_alloc(struct heap *h, uint64_t need);
 void freelist_release(struct heap *h, uint32_t b);

@@ -38,6 +38,12 @@ void search_scan(const struct heap *h, uint32_t start, uint64_t need,
 	}
 }
 
+/* First-fit's scan, which segregated fit also uses on its general list. */
+void search_first(const struct heap *h, uint64_t need, struct search *out)
+{
+	search_scan(h, h->lists[0].head, need, NULL, true, out);
+}
+
 static bool size_ordered(const struct heap *h)
 {
 	return h->config.order == ORDER_SIZE || h->config.order == ORDER_SIZE_DESC;
