@@ -1,8 +1,8 @@
 /*
  * main.c - the command line. The only file that decides an exit status.
  *
- * Exit status (sysexits): 0 ok, 64 usage, 65 bad trace, 66 no input, 69 no usable
- * terminal, 70 internal error, 74 output error.
+ * Exit status (sysexits): 0 ok, 64 usage, 65 bad trace, 66 no input, 70 internal
+ * error, 74 output error.
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -57,7 +57,8 @@ static const char usage_text[] =
 	"\n"
 	"Input:\n"
 	"      --ops=STRING         OSTEP malloc.py operations instead of a file\n"
-	"                           (heap 100 at base 1000, header 0, align 1, no coalescing)\n"
+	"                           (heap 100 at base 1000, header 0, align 1, no coalescing;\n"
+	"                           policy stays first; malloc.py's default is -p best)\n"
 	"      --check              run the heap integrity check after every step\n"
 	"  -h, --help               show this help\n"
 	"  -V, --version            show the version\n"
@@ -232,17 +233,35 @@ static int option(struct options *o, int c, const char *arg)
 	}
 }
 
+/* Whether opt is the value of a long option that takes none. */
+static bool flag_option(int opt)
+{
+	for (const struct option *l = long_options; l->name; l++)
+		if (l->has_arg == no_argument && l->val == opt)
+			return true;
+	return false;
+}
+
+/* getopt_long's '?': optopt is 0 for an unknown long option, the letter of an
+ * unknown short one, or the value of a long option given a value it does not take,
+ * which for --help and --version is a letter too: the word itself tells them apart
+ * (a short option in a cluster may follow a long one: "--batch -zq"). */
+static int bad_option(const char *word)
+{
+	if (!optopt)
+		return usage_error("unknown option '%s'", word);
+	if (strncmp(word, "--", 2) == 0 && flag_option(optopt))
+		return usage_error("option '%s' takes no value", word);
+	return usage_error("unknown option '-%s'", (char[]){ (char)optopt, 0 });
+}
+
 static int parse_options(struct options *o, int argc, char **argv)
 {
 	int c, status;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":p:hV", long_options, NULL)) != -1) {
-		if (c == '?' && optopt > 0 && optopt < 256)
-			return usage_error("unknown option '-%s'", (char[]){ (char)optopt, 0 });
-		if (c == '?' && optopt >= 256)  /* a long option without a value, given one */
-			return usage_error("option '%s' takes no value", argv[optind - 1]);
 		if (c == '?')
-			return usage_error("unknown option '%s'", argv[optind - 1]);
+			return bad_option(argv[optind - 1]);
 		if (c == ':')
 			return usage_error("option '%s' needs a value", argv[optind - 1]);
 		if ((status = option(o, c, optarg)) != 0)
@@ -277,21 +296,51 @@ static void merge(struct heap_config *c, const struct options *o)
 	c->check = o->check;
 }
 
+/* The options that shape the heap, and so can make or mend a bad geometry. */
+#define GEOMETRY (SET_HEAP | SET_BASE | SET_HEADER | SET_ALIGN | SET_CLASSES)
+
+/* The later of the trace's heap and base lines (0: neither is in the file). */
+static unsigned long heap_line(const struct trace *t)
+{
+	unsigned long size = t->set_line[trace_set_index(SET_HEAP)];
+	unsigned long base = t->set_line[trace_set_index(SET_BASE)];
+	return size > base ? size : base;
+}
+
+/* Checks the merged configuration; returns 0 or the exit status. The readers check
+ * each value on its own, so an option can still mend what only a combination breaks
+ * (base + heap, a .rep's suggested heap of 0). With a geometry option given the
+ * command line is at fault; without one the trace is, at its heap or base line. */
+static int check_config(const struct options *o, const struct trace *t, const struct heap_config *c)
+{
+	const char *problem = heap_config_error(c);
+	if (!problem)
+		return 0;
+	if (o->overridden & GEOMETRY) {
+		fprintf(stderr, "divaviz: %s: %s\n", t->name, problem);
+		return EX_USAGE;
+	}
+	unsigned long line = heap_line(t);
+	if (line)
+		fprintf(stderr, "%s:%lu:1: error: %s\n", t->name, line, problem);
+	else
+		fprintf(stderr, "%s: error: %s\n", t->name, problem);
+	return EX_DATAERR;
+}
+
 static int replay(const struct options *o, const struct trace *t)
 {
-	struct heap_config configs[POLICY_COUNT];
+	struct heap_config merged = t->config, configs[POLICY_COUNT];
 	unsigned n = o->ncompare ? o->ncompare : 1;
 	char err[256] = "";
+	merge(&merged, o);
+	int status = check_config(o, t, &merged);
+	if (status)
+		return status;
 	for (unsigned i = 0; i < n; i++) {
-		configs[i] = t->config;
-		merge(&configs[i], o);
+		configs[i] = merged;
 		if (o->ncompare)
 			configs[i].policy = o->compare[i];
-		const char *problem = heap_config_error(&configs[i]);
-		if (problem) {
-			fprintf(stderr, "divaviz: %s: %s\n", t->name, problem);
-			return o->overridden ? EX_USAGE : EX_DATAERR;
-		}
 	}
 	if (o->mode == MODE_BATCH) {
 		if (report_batch(stdout, t, configs, n, err, sizeof err) < 0) {

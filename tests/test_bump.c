@@ -127,6 +127,22 @@ START_TEST(bump_full_heap)
 }
 END_TEST
 
+/* The pointer is an address like any other, up to the top of the address space. */
+START_TEST(bump_at_the_top_of_memory)
+{
+	struct heap_config cfg;
+	heap_config_default(&cfg);
+	cfg.policy = POLICY_BUMP;
+	cfg.size = 32;
+	cfg.base = UINT64_MAX - 33;                     /* the heap ends at 2^64 - 2 */
+	heap *h = t_heap(&cfg, 1);
+	ck_assert_uint_eq(t_alloc(h, 0, 24), UINT64_MAX - 33 + 8);
+	ck_assert_uint_eq(heap_bump(h), UINT64_MAX - 1);
+	ck_assert_str_eq(t_list(h, 0), "");
+	heap_free(h);
+}
+END_TEST
+
 Suite *bump_suite(void)
 {
 	Suite *s = suite_create("bump");
@@ -139,6 +155,7 @@ Suite *bump_suite(void)
 	suite_add_tcase(s, tc);
 	TCase *limits = tcase_create("Limits");
 	tcase_add_test(limits, bump_full_heap);
+	tcase_add_test(limits, bump_at_the_top_of_memory);
 	suite_add_tcase(s, limits);
 	return s;
 }

@@ -124,6 +124,21 @@ START_TEST(catches_a_cycle)
 }
 END_TEST
 
+/* A forged twin of a hole, not in the heap, on the list in the hole's place: the
+ * free counts still agree, so only the list walk can tell. */
+START_TEST(catches_a_stranger_on_the_list)
+{
+	heap *h = sample();
+	uint32_t stranger = block_new(h), hole = block_at(h, 1000);
+	h->blocks[stranger].addr = 1000;
+	h->blocks[stranger].size = 10;
+	list_replace(h, hole, stranger);
+	if (h->rover == hole)
+		h->rover = stranger;
+	expect(h, "list 0 holds a block that is not in the heap");
+}
+END_TEST
+
 START_TEST(sound_heap_passes)
 {
 	heap *h = sample();
@@ -160,6 +175,7 @@ Suite *check_suite(void)
 	tcase_add_test(tc, catches_stray_rover);
 	tcase_add_test(tc, catches_broken_id_map);
 	tcase_add_test(tc, catches_a_cycle);
+	tcase_add_test(tc, catches_a_stranger_on_the_list);
 	tcase_add_test(tc, step_reports_failed_check);
 	suite_add_tcase(s, tc);
 	return s;

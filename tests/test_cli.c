@@ -60,11 +60,13 @@ static int temp_file(char *path)
 }
 
 /* Runs divaviz with argv[1..] = args, standard input from the file `input` (NULL:
- * /dev/null), and waits for it. */
-static struct run run_args(const char *input, const char *const *args)
+ * /dev/null), standard output to the file `output` (NULL: kept in r.out), and waits
+ * for it. */
+static struct run run_into(const char *input, const char *output, const char *const *args)
 {
 	char out_path[] = "/tmp/divaviz-out-XXXXXX", err_path[] = "/tmp/divaviz-err-XXXXXX";
-	int out = temp_file(out_path), err = temp_file(err_path);
+	int out = output ? open(output, O_WRONLY) : temp_file(out_path), err = temp_file(err_path);
+	ck_assert_msg(out >= 0, "cannot open %s", output);
 	char *argv[MAX_ARGS + 2] = { "divaviz" };
 	for (int i = 0; args[i]; i++) {
 		ck_assert_int_lt(i, MAX_ARGS);
@@ -83,10 +85,16 @@ static struct run run_args(const char *input, const char *const *args)
 	ck_assert_int_eq(waitpid(pid, &wstatus, 0), pid);
 	ck_assert_msg(WIFEXITED(wstatus), "%s was killed by signal %d", binary(),
 		WIFSIGNALED(wstatus) ? WTERMSIG(wstatus) : 0);
-	struct run r = { .status = WEXITSTATUS(wstatus), .out = slurp(out), .err = slurp(err) };
+	struct run r = { .status = WEXITSTATUS(wstatus), .out = output ? strdup("") : slurp(out),
+		.err = slurp(err) };
 	close(out);
 	close(err);
 	return r;
+}
+
+static struct run run_args(const char *input, const char *const *args)
+{
+	return run_into(input, NULL, args);
 }
 
 /* run(input, "--opt", ..., NULL) */
@@ -187,6 +195,8 @@ START_TEST(help_names_the_modes)
 		ck_assert_ptr_nonnull(strstr(r.out, "--batch"));
 		ck_assert_ptr_nonnull(strstr(r.out, "--summary"));
 		ck_assert_ptr_nonnull(strstr(r.out, "--ops"));
+		/* malloc.py's own default policy is not divaviz's */
+		ck_assert_ptr_nonnull(strstr(r.out, "policy stays first; malloc.py's default is -p best"));
 		ck_assert_str_eq(r.err, "");
 		run_free(&r);
 	}
@@ -246,6 +256,14 @@ static const struct usage_case usage_cases[] = {
 		"--classes: '32,16' is not a list of ascending sizes (at most 32), e.g. 16,32,64" },
 	{ { "t.trc", "--policy" }, "option '--policy' needs a value" },
 	{ { "t.trc", "-p" }, "option '-p' needs a value" },
+	/* a long option that takes no value, given one: named as given, even when its
+	 * getopt value is a letter (-h, -V) */
+	{ { "--help=x" }, "option '--help=x' takes no value" },
+	{ { "--version=1" }, "option '--version=1' takes no value" },
+	{ { "--batch=1", "t.trc" }, "option '--batch=1' takes no value" },
+	{ { "t.trc", "--check=yes" }, "option '--check=yes' takes no value" },
+	/* an unknown letter in a cluster that follows a long option is still a letter */
+	{ { "--batch", "-zq", "t.trc" }, "unknown option '-z'" },
 };
 
 START_TEST(usage_errors)
@@ -474,6 +492,124 @@ START_TEST(rep_file)
 }
 END_TEST
 
+/* Titles and notes are UTF-8, so --batch writes JSON that a JSON parser reads back
+ * to the very string; a note that is not UTF-8 is a bad trace. */
+START_TEST(batch_utf8_note_round_trips)
+{
+	char *path = trace_file("title \"caf\xC3\xA9\"\nnote \"caf\xC3\xA9 \xE2\x9C\x93\"\nalloc A 1\n");
+	struct run r = run(NULL, "--batch", "--check", path, NULL);
+	ck_assert_int_eq(r.status, 0);
+	ck_assert_str_eq(r.err, "");
+	ck_assert_str_eq(strstr(r.out, ",\"note\":"), ",\"note\":\"caf\xC3\xA9 \xE2\x9C\x93\"}\n");
+	run_free(&r);
+
+	char command[600];
+	snprintf(command, sizeof command, "'%s' --batch --check '%s' | python3 -c 'import json, sys; "
+		"note = json.loads(sys.stdin.buffer.read().decode(\"utf-8\"))[\"note\"]; "
+		"sys.stdout.buffer.write(note.encode(\"utf-8\"))'", binary(), path);
+	FILE *p = popen(command, "r");
+	ck_assert_ptr_nonnull(p);
+	char note[100] = "";
+	size_t n = fread(note, 1, sizeof note - 1, p);
+	note[n] = '\0';
+	ck_assert_int_eq(pclose(p), 0);
+	ck_assert_str_eq(note, "caf\xC3\xA9 \xE2\x9C\x93");
+	trace_remove(path);
+
+	path = trace_file("alloc A 1\nnote \"caf\xE9\"\nfree A\n");
+	r = run(NULL, "--batch", "--check", path, NULL);
+	char want[300];
+	snprintf(want, sizeof want, "%s:2:6: error: the string is not valid UTF-8\n", path);
+	ck_assert_int_eq(r.status, 65);
+	ck_assert_str_eq(r.err, want);
+	ck_assert_str_eq(r.out, "");
+	run_free(&r);
+	trace_remove(path);
+}
+END_TEST
+
+/* Output that cannot be written is 74, after the replay. */
+START_TEST(unwritable_output_is_74)
+{
+	const char *args[] = { "--batch", "--check", "--ops=+10,-0", NULL };
+	struct run r = run_into(NULL, "/dev/full", args);
+	ck_assert_int_eq(r.status, 74);
+	ck_assert_str_eq(r.err, "divaviz: writing the output: No space left on device\n");
+	run_free(&r);
+}
+END_TEST
+
+/* ---- geometry: the readers check each value alone, main.c the merged whole ---- */
+
+/* A trace, options, and what comes of them: the exit status, stderr (%s: the
+ * trace's path) and, for 0, the csv row. */
+struct geometry_case {
+	const char *trace;
+	const char *args[6];
+	int status;
+	const char *err;
+	const char *row;
+};
+
+/* The heap's end would be 2^64 + 2K; the heap and base directives are on lines 2, 4. */
+#define PAST_THE_END "title \"past the end\"\nheap 4K\n\nbase 0xFFFFFFFFFFFFF800\nalloc A 1\nfree A\n"
+#define REACH_END "the heap would reach the end of the address space (base + heap must be below 2^64 - 1)"
+
+static const struct geometry_case geometry_cases[] = {
+	/* the trace alone: 65, at the later of its heap and base lines */
+	{ PAST_THE_END, { NULL }, 65, "%s:4:1: error: " REACH_END "\n", NULL },
+	{ "base 0xFFFFFFFFFFFFF800\nheap 4K\nalloc A 1\n", { NULL }, 65,
+		"%s:2:1: error: " REACH_END "\n", NULL },
+	{ "base 0xFFFFFFFFFFFFF000\nalloc A 1\n", { NULL }, 65,        /* + the default heap of 4K */
+		"%s:1:1: error: " REACH_END "\n", NULL },
+	/* options that leave the geometry alone do not make it the command line's fault */
+	{ PAST_THE_END, { "-p", "best", "--order=lifo", "--coalesce=no" }, 65,
+		"%s:4:1: error: " REACH_END "\n", NULL },
+	{ "0\n1\n2\n1\na 0 8\nf 0\n", { NULL }, 65,
+		"%s:1:1: error: the heap size must be at least 1 byte\n", NULL },
+	/* the boundary: the heap may end at 2^64 - 2, not at 2^64 - 1 */
+	{ "base 0xFFFFFFFFFFFFF000\nheap 4094\nalloc A 1\nfree A\n", { NULL }, 0, "",
+		"first,2,0,,1,16,0.0625,1.00,0.0000,15" },
+	{ "base 0xFFFFFFFFFFFFF000\nheap 4095\nalloc A 1\n", { NULL }, 65,
+		"%s:2:1: error: " REACH_END "\n", NULL },
+	/* an option mends the trace: a smaller heap, a lower base, a .rep's heap of 0 */
+	{ PAST_THE_END, { "--heap", "16" }, 0, "", "first,2,0,,1,16,0.0625,1.00,0.0000,15" },
+	{ PAST_THE_END, { "--base=0" }, 0, "", "first,2,0,,1,16,0.0625,1.00,0.0000,15" },
+	{ "0\n1\n2\n1\na 0 8\nf 0\n", { "--heap", "64K" }, 0, "", "first,2,0,,8,16,0.5000,1.00,0.0000,8" },
+	/* a geometry option that does not mend it makes it the command line's: 64 */
+	{ PAST_THE_END, { "--align=16" }, 64, "divaviz: %s: " REACH_END "\n", NULL },
+	{ PAST_THE_END, { "--heap=2049" }, 64, "divaviz: %s: " REACH_END "\n", NULL },
+	{ "0\n1\n2\n1\na 0 8\nf 0\n", { "--header=0" }, 64,
+		"divaviz: %s: the heap size must be at least 1 byte\n", NULL },
+};
+
+START_TEST(geometry_merged)
+{
+	const struct geometry_case *c = &geometry_cases[_i];
+	char *path = trace_file(c->trace);
+	const char *args[MAX_ARGS + 1] = { "--summary", "--format=csv", "--check" };
+	int n = 3;
+	for (int i = 0; c->args[i]; i++)
+		args[n++] = c->args[i];
+	args[n++] = path;
+	args[n] = NULL;
+	struct run r = run_args(NULL, args);
+	char want[400];
+	snprintf(want, sizeof want, c->err, path);
+	ck_assert_msg(r.status == c->status, "case %d: status %d\n%s", _i, r.status, r.err);
+	ck_assert_msg(strcmp(r.err, want) == 0, "case %d: stderr\n%s\nwanted\n%s", _i, r.err, want);
+	if (c->status == 0) {
+		char *row = strchr(r.out, '\n') + 1;
+		row[strcspn(row, "\n")] = '\0';
+		ck_assert_msg(strcmp(row, c->row) == 0, "case %d: %s, not %s", _i, row, c->row);
+	} else {
+		ck_assert_str_eq(r.out, "");
+	}
+	run_free(&r);
+	trace_remove(path);
+}
+END_TEST
+
 /* ---- limits: a configuration the options make impossible is a usage error ---- */
 
 struct config_case {
@@ -485,7 +621,9 @@ static const struct config_case config_cases[] = {
 	{ { "--heap=0", "--ops=+1", "--batch", "--check" },
 		"divaviz: --ops: the heap size must be at least 1 byte\n" },
 	{ { "--base=0xFFFFFFFFFFFFFFFF", "--ops=+1", "--batch", "--check" },
-		"divaviz: --ops: the heap would pass the end of the address space (base + heap > 2^64 - 1)\n" },
+		"divaviz: --ops: " REACH_END "\n" },
+	{ { "--base=0xFFFFFFFFFFFFFF9B", "--ops=+1", "--batch", "--check" },     /* + 100 = 2^64 - 1 */
+		"divaviz: --ops: " REACH_END "\n" },
 	{ { "--header=1025K", "--ops=+1", "--batch", "--check" },
 		"divaviz: --ops: the header is above the limit of 1 MiB\n" },
 	{ { "--align=0", "--ops=+1", "--batch", "--check" },
@@ -560,6 +698,12 @@ Suite *cli_suite(void)
 	tcase_add_test(tc, options_override_directives);
 	tcase_add_test(tc, dash_reads_stdin);
 	tcase_add_test(tc, rep_file);
+	tcase_add_test(tc, batch_utf8_note_round_trips);
+	tcase_add_test(tc, unwritable_output_is_74);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("Geometry");
+	tcase_add_loop_test(tc, geometry_merged, 0, sizeof geometry_cases / sizeof geometry_cases[0]);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("Limits");

@@ -595,13 +595,13 @@ START_TEST(config_limits)
 	c.size = HEAP_MAX_SIZE + 1;
 	ck_assert_str_eq(heap_config_error(&c), "the heap size is above the limit of 1 TiB");
 	c.size = 4096;
-	c.base = UINT64_MAX - 4096;                     /* base + heap = 2^64 - 1 */
+	c.base = UINT64_MAX - 4097;                     /* base + heap = 2^64 - 2 */
 	ck_assert_ptr_null(heap_config_error(&c));
 	heap *h = t_heap(&c, 1);
-	ck_assert_uint_eq(t_alloc(h, 0, 4088), UINT64_MAX - 4096 + 8);
+	ck_assert_uint_eq(t_alloc(h, 0, 4088), UINT64_MAX - 4097 + 8);
 	ck_assert_str_eq(t_list(h, 0), "");
 	heap_free(h);
-	c.base = UINT64_MAX - 4095;
+	c.base = UINT64_MAX - 4096;
 	ck_assert_ptr_nonnull(heap_config_error(&c));
 	c.base = 0;
 	c.align = 0;

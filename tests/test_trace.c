@@ -337,6 +337,56 @@ START_TEST(trc_string_escapes)
 }
 END_TEST
 
+/* Each directive's line is kept for main.c, which checks the merged configuration:
+ * a combination the command line may still mend (base + heap) reads. */
+START_TEST(trc_directive_lines)
+{
+	struct trace t;
+	read_good(&t,
+		"# the heap ends past 2^64 - 1 unless an option moves it\n"
+		"heap 4K\n"
+		"\n"
+		"base 0xFFFFFFFFFFFFF800\n"
+		"order lifo\n"
+		"alloc A 1\n");
+	ck_assert_uint_eq(t.config.base, UINT64_C(0xFFFFFFFFFFFFF800));
+	ck_assert_uint_eq(t.config.size, 4096);
+	ck_assert_uint_eq(t.set_line[trace_set_index(SET_HEAP)], 2);
+	ck_assert_uint_eq(t.set_line[trace_set_index(SET_BASE)], 4);
+	ck_assert_uint_eq(t.set_line[trace_set_index(SET_ORDER)], 5);
+	ck_assert_uint_eq(t.set_line[trace_set_index(SET_HEADER)], 0);
+	ck_assert_uint_eq(t.set_line[trace_set_index(SET_CLASSES)], 0);
+	trace_free(&t);
+}
+END_TEST
+
+START_TEST(trace_set_indexes)
+{
+	static const enum trace_set flags[TRACE_SET_COUNT] = {
+		SET_HEAP, SET_BASE, SET_HEADER, SET_ALIGN, SET_POLICY, SET_ORDER, SET_COALESCE, SET_CLASSES,
+	};
+	for (unsigned i = 0; i < TRACE_SET_COUNT; i++)
+		ck_assert_uint_eq(trace_set_index(flags[i]), i);
+}
+END_TEST
+
+/* Every well-formed UTF-8 length and range boundary is taken as it is. */
+START_TEST(trc_strings_utf8)
+{
+	static const char text[] =
+		"title \"caf\xC3\xA9 \xE2\x9C\x93\"\n"
+		"note \"\xC2\x80 \xDF\xBF \xE0\xA0\x80 \xED\x9F\xBF \xEE\x80\x80 \xEF\xBF\xBF "
+		"\xF0\x90\x80\x80 \xF4\x8F\xBF\xBF \x7F\"\n"
+		"alloc A 1\n";
+	struct trace t;
+	read_good(&t, text);
+	ck_assert_str_eq(t.title, "caf\xC3\xA9 \xE2\x9C\x93");
+	ck_assert_str_eq(t.notes[0], "\xC2\x80 \xDF\xBF \xE0\xA0\x80 \xED\x9F\xBF \xEE\x80\x80 "
+		"\xEF\xBF\xBF \xF0\x90\x80\x80 \xF4\x8F\xBF\xBF \x7F");
+	trace_free(&t);
+}
+END_TEST
+
 /* trace_read_file names the trace by its path; a .trc is a .trc whatever its name. */
 START_TEST(trc_read_from_a_file)
 {
@@ -373,6 +423,21 @@ START_TEST(rep_documented_example)
 	ck_assert_str_eq(ops_of(&t),
 		"5 alloc 0#0 512; 6 alloc 1#1 128; 7 realloc 0#0 640; 8 free 1#1; 9 free 0#0");
 	ck_assert_uint_eq(t.nids, 2);                /* ids used, not the header's count */
+	ck_assert_uint_eq(t.set_line[trace_set_index(SET_HEAP)], 1);
+	trace_free(&t);
+}
+END_TEST
+
+/* A suggested heap of 0 reads: --heap may still give the trace a heap, so only the
+ * merged configuration can be wrong (main.c). Its line is the header number's. */
+START_TEST(rep_suggested_heap_zero)
+{
+	struct trace t;
+	read_good(&t, "\n0\n1\n1\n1\na 0 8\n");
+	ck_assert_uint_eq(t.set, SET_HEAP);
+	ck_assert_uint_eq(t.config.size, 0);
+	ck_assert_uint_eq(t.set_line[trace_set_index(SET_HEAP)], 2);
+	ck_assert_str_eq(ops_of(&t), "6 alloc 0#0 8");
 	trace_free(&t);
 }
 END_TEST
@@ -501,6 +566,33 @@ static const struct error_case error_cases[] = {
 	{ TRC("title \"abc\nalloc A 1\n"), .errors = "t.trc:1:7: error: the string has no closing '\"'\n" },
 	{ TRC("alloc A 1\nnote \"ends in \\\"\n"),
 		.errors = "t.trc:2:6: error: the string has no closing '\"'\n" },
+	/* titles and notes are UTF-8: well-formed sequences only, reported at the string */
+	{ TRC("title \"caf\xE9\"\nalloc A 1\n"),             /* Latin-1 */
+		.errors = "t.trc:1:7: error: the string is not valid UTF-8\n" },
+	{ TRC("note \"\x80\"\nalloc A 1\n"),                  /* a lone continuation byte */
+		.errors = "t.trc:1:6: error: the string is not valid UTF-8\n" },
+	{ TRC("note \"\xC0\xAF\"\nalloc A 1\n"),              /* '/' overlong in 2 bytes */
+		.errors = "t.trc:1:6: error: the string is not valid UTF-8\n" },
+	{ TRC("note \"\xC1\xBF\"\nalloc A 1\n"),              /* U+007F overlong */
+		.errors = "t.trc:1:6: error: the string is not valid UTF-8\n" },
+	{ TRC("note \"\xE0\x9F\xBF\"\nalloc A 1\n"),          /* U+07FF overlong in 3 bytes */
+		.errors = "t.trc:1:6: error: the string is not valid UTF-8\n" },
+	{ TRC("note \"\xF0\x8F\xBF\xBF\"\nalloc A 1\n"),      /* U+FFFF overlong in 4 bytes */
+		.errors = "t.trc:1:6: error: the string is not valid UTF-8\n" },
+	{ TRC("note \"\xED\xA0\x80\"\nalloc A 1\n"),          /* U+D800, a surrogate */
+		.errors = "t.trc:1:6: error: the string is not valid UTF-8\n" },
+	{ TRC("note \"\xED\xBF\xBF\"\nalloc A 1\n"),          /* U+DFFF */
+		.errors = "t.trc:1:6: error: the string is not valid UTF-8\n" },
+	{ TRC("note \"\xF4\x90\x80\x80\"\nalloc A 1\n"),      /* U+110000 */
+		.errors = "t.trc:1:6: error: the string is not valid UTF-8\n" },
+	{ TRC("note \"\xF5\x80\x80\x80\"\nalloc A 1\n"),
+		.errors = "t.trc:1:6: error: the string is not valid UTF-8\n" },
+	{ TRC("note \"\xFF\"\nalloc A 1\n"),
+		.errors = "t.trc:1:6: error: the string is not valid UTF-8\n" },
+	{ TRC("alloc A 1\nnote  \"ok \xE2\x9C\"\nfree A\n"),   /* cut short by the quote */
+		.errors = "t.trc:2:7: error: the string is not valid UTF-8\n" },
+	{ TRC("note \"\xE2\x9C" "A\"\nalloc A 1\n"),           /* cut short by a letter */
+		.errors = "t.trc:1:6: error: the string is not valid UTF-8\n" },
 	/* numbers */
 	{ TRC("alloc A 12abc\n"), .errors = "t.trc:1:9: error: '12abc' is not a number\n" },
 	{ TRC("alloc A 0x\n"), .errors = "t.trc:1:9: error: '0x' is not a number\n" },
@@ -571,10 +663,6 @@ static const struct error_case error_cases[] = {
 	/* the whole trace */
 	{ TRC(""), .errors = "t.trc:1:1: error: the trace has no operations\n" },
 	{ TRC("# nothing\n\nheap 1K\n"), .errors = "t.trc:3:1: error: the trace has no operations\n" },
-	{ TRC("base 0xFFFFFFFFFFFFF000\nalloc A 1\n"),    /* + the default heap of 4096 */
-		.errors = "t.trc:1:1: error: the heap would pass the end of the address space (base + heap > 2^64 - 1)\n" },
-	{ TRC("base 0xFFFFFFFFFFFFFF00\nheap 257\nalloc A 1\n"),
-		.errors = "t.trc:2:1: error: the heap would pass the end of the address space (base + heap > 2^64 - 1)\n" },
 	/* binary files: a NUL byte, on the first line too (it is read ahead) */
 	{ TRC("alloc A 1\nalloc B\0 2\n"),
 		.errors = "t.trc:2:1: error: the line holds a NUL byte (is this a binary file?)\n" },
@@ -582,6 +670,18 @@ static const struct error_case error_cases[] = {
 	{ TRC("10\n\0\n"),
 		.errors = "t.trc:1:1: error: unknown word '10' (expected a directive or an operation)\n"
 			"t.trc:2:1: error: the line holds a NUL byte (is this a binary file?)\n" },
+	/* a .rep header number is followed by spaces and tabs only, as rep.c reads it: a
+	 * form feed makes the file a .trc */
+	{ TRC("20000\f\n1\n1\n1\na 0 8\n"),
+		.errors = "t.trc:1:1: error: unknown word '20000' (expected a directive or an operation)\n"
+			"t.trc:2:1: error: unknown word '1' (expected a directive or an operation)\n"
+			"t.trc:3:1: error: unknown word '1' (expected a directive or an operation)\n"
+			"t.trc:4:1: error: unknown word '1' (expected a directive or an operation)\n" },
+	{ TRC("20000\n\v\n1\n1\n1\na 0 8\n"),
+		.errors = "t.trc:1:1: error: unknown word '20000' (expected a directive or an operation)\n"
+			"t.trc:3:1: error: unknown word '1' (expected a directive or an operation)\n"
+			"t.trc:4:1: error: unknown word '1' (expected a directive or an operation)\n"
+			"t.trc:5:1: error: unknown word '1' (expected a directive or an operation)\n" },
 	/* errors do not stop the reading: every one is listed */
 	{ TRC("alloc A x\nfree B\nfrob\nalloc C 1\n"),
 		.errors = "t.trc:1:9: error: 'x' is not a number\n"
@@ -612,9 +712,8 @@ static const struct error_case error_cases[] = {
 		.errors = "t.rep:3:1: error: the header says 4 operations but the trace has 3\n" },
 	{ REP("20000\n2\n1\n1\na 0 8\nf 0\n"),
 		.errors = "t.rep:3:1: error: the header says 1 operation but the trace has 2\n" },
-	{ REP("0\n1\n1\n1\na 0 8\n"), .errors = "t.rep:1:1: error: the suggested heap size must be 1 byte to 1 TiB\n" },
 	{ REP("1099511627777\n1\n1\n1\na 0 8\n"),
-		.errors = "t.rep:1:1: error: the suggested heap size must be 1 byte to 1 TiB\n" },
+		.errors = "t.rep:1:1: error: '1099511627777' is above the size limit of 1 TiB\n" },
 
 	/* --ops */
 	{ OPS("+10,,+5"), .errors = "--ops:1:5: error: an empty operation (expected +SIZE or -POINTER)\n" },
@@ -757,9 +856,6 @@ static const struct limit_case limit_cases[] = {
 		"t.trc:1:9: error: '0x10000000001' is above the size limit of 1 TiB\n" },
 	{ "base", "base 18446744073709551614\nheap 1\nalloc A 1\n", "base 18446744073709551616\nalloc A 1\n",
 		"t.trc:1:6: error: '18446744073709551616' is too large for 64 bits\n" },
-	{ "base + heap", "base 0xFFFFFFFFFFFFF000\nheap 4095\nalloc A 1\n",
-		"base 0xFFFFFFFFFFFFF000\nheap 4096\nalloc A 1\n",
-		"t.trc:2:1: error: the heap would pass the end of the address space (base + heap > 2^64 - 1)\n" },
 	{ "header", "header 1M\nalloc A 1\n", "header 1048577\nalloc A 1\n",
 		"t.trc:1:8: error: header must be 0 to 1 MiB\n" },
 	{ "align", "align 1024K\nalloc A 1\n", "align 0x100001\nalloc A 1\n",
@@ -907,8 +1003,12 @@ Suite *trace_suite(void)
 	tcase_add_test(tc, trc_ids_reused_after_free);
 	tcase_add_test(tc, trc_notes_go_to_the_next_operation);
 	tcase_add_test(tc, trc_string_escapes);
+	tcase_add_test(tc, trc_strings_utf8);
 	tcase_add_test(tc, trc_read_from_a_file);
+	tcase_add_test(tc, trc_directive_lines);
+	tcase_add_test(tc, trace_set_indexes);
 	tcase_add_test(tc, rep_documented_example);
+	tcase_add_test(tc, rep_suggested_heap_zero);
 	tcase_add_test(tc, rep_layout_and_ids);
 	tcase_add_test(tc, rep_needs_four_header_numbers);
 	tcase_add_test(tc, ops_ostep_example);

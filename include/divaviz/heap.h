@@ -144,8 +144,10 @@ heap *heap_clone(const heap *h);   /* an independent copy; NULL when out of memo
 void heap_free(heap *h);
 
 /* Replays one operation. Returns 0, or -1 when the operation is invalid for the
- * heap's state (an id out of range, freeing or reallocating a freed id) or, with
- * config.check, the integrity check failed; heap_error() says why. A failed
+ * heap's state (an id out of range, alloc of a live id, freeing or reallocating an id
+ * that is not allocated), when memory for the step cannot be had (checked before
+ * anything changes: the heap is as it was and may be stepped again) or, with
+ * config.check, when the integrity check failed; heap_error() says why. A failed
  * allocation is not an error: it returns 0 and the record says ok = false. */
 int heap_step(heap *h, const struct heap_op *op);
 const char *heap_error(const heap *h);

@@ -34,12 +34,20 @@ enum trace_set {
 	SET_HEAP = 1, SET_BASE = 2, SET_HEADER = 4, SET_ALIGN = 8,
 	SET_POLICY = 16, SET_ORDER = 32, SET_COALESCE = 64, SET_CLASSES = 128
 };
+#define TRACE_SET_COUNT 8
+
+/* The index of a trace_set flag in trace.set_line: its bit number. */
+unsigned trace_set_index(enum trace_set flag);
 
 struct trace {
 	char *name;                             /* file name, or "--ops" */
 	char *title;                            /* NULL when the trace has none */
 	unsigned set;                           /* enum trace_set bits */
 	struct heap_config config;              /* directive values (see set) */
+	/* Line of each directive, by trace_set_index (0: not in the file). Readers check
+	 * each value alone; a combination only the options can settle (base + heap) is
+	 * checked after the merge, and reported at these lines. */
+	unsigned long set_line[TRACE_SET_COUNT];
 	struct heap_op *ops;
 	unsigned long *lines;                   /* source line of each op */
 	char **notes;                           /* note for each op, or NULL */

@@ -15,6 +15,7 @@ static void best_search(const struct heap *h, uint64_t need, struct search *out)
 }
 
 const struct allocator allocator_best = {
+	.name = "best",
 	.alloc = freelist_alloc,
 	.release = freelist_release,
 	.resize = freelist_resize,

@@ -48,6 +48,8 @@ static bool bump_resize(struct heap *h, uint32_t b, uint64_t need)
 }
 
 const struct allocator allocator_bump = {
+	.name = "bump",
+	.bump = true,
 	.alloc = bump_alloc,
 	.release = bump_release,
 	.resize = bump_resize,

@@ -5,6 +5,7 @@
 #include "engine.h"
 
 const struct allocator allocator_first = {
+	.name = "first",
 	.alloc = freelist_alloc,
 	.release = freelist_release,
 	.resize = freelist_resize,

@@ -11,6 +11,8 @@ static void next_search(const struct heap *h, uint64_t need, struct search *out)
 }
 
 const struct allocator allocator_next = {
+	.name = "next",
+	.rover = true,
 	.alloc = freelist_alloc,
 	.release = freelist_release,
 	.resize = freelist_resize,

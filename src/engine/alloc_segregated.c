@@ -12,12 +12,30 @@
 #include "engine.h"
 
 /* The smallest class that holds need, or -1 when need is above every class. */
-static int class_of(const struct heap *h, uint64_t need)
+int class_of(const struct heap *h, uint64_t need)
 {
 	for (unsigned c = 0; c < h->config.nclasses; c++)
 		if (h->config.classes[c] >= need)
 			return (int)c;
 	return -1;
+}
+
+bool spans_reserve(struct heap *h, uint32_t n)
+{
+	if (h->span_capacity - h->nspans >= n)
+		return true;
+	uint32_t capacity = h->span_capacity ? h->span_capacity : 16;
+	while (capacity - h->nspans < n) {
+		if (capacity > NIL / 2)
+			return false;
+		capacity *= 2;
+	}
+	struct span *spans = realloc(h->spans, capacity * sizeof *spans);
+	if (!spans)
+		return false;
+	h->spans = spans;
+	h->span_capacity = capacity;
+	return true;
 }
 
 uint32_t span_new(struct heap *h, unsigned cls, uint32_t first, uint32_t objects)
@@ -27,15 +45,9 @@ uint32_t span_new(struct heap *h, unsigned cls, uint32_t first, uint32_t objects
 		if (h->spans[s].first == NIL)
 			break;
 	if (s == h->nspans) {
-		if (h->nspans == h->span_capacity) {
-			uint32_t capacity = h->span_capacity ? h->span_capacity * 2 : 16;
-			struct span *spans = realloc(h->spans, capacity * sizeof *spans);
-			if (!spans) {
-				h->oom = true;
-				return NIL;
-			}
-			h->spans = spans;
-			h->span_capacity = capacity;
+		if (!spans_reserve(h, 1)) {
+			h->oom = true;
+			return NIL;
 		}
 		h->nspans++;
 	}
@@ -153,6 +165,8 @@ static bool segregated_resize(struct heap *h, uint32_t b, uint64_t need)
 }
 
 const struct allocator allocator_segregated = {
+	.name = "segregated",
+	.classes = true,
 	.alloc = segregated_alloc,
 	.release = segregated_release,
 	.resize = segregated_resize,

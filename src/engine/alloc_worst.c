@@ -15,6 +15,7 @@ static void worst_search(const struct heap *h, uint64_t need, struct search *out
 }
 
 const struct allocator allocator_worst = {
+	.name = "worst",
 	.alloc = freelist_alloc,
 	.release = freelist_release,
 	.resize = freelist_resize,

@@ -5,32 +5,40 @@
 
 #include "engine.h"
 
+/* Makes room for n more blocks without moving them again. False when out of memory
+ * (nothing changed then). */
+bool blocks_reserve(struct heap *h, uint32_t n)
+{
+	if (h->capacity - h->nblocks >= n)
+		return true;
+	if (n > NIL - 1 - h->nblocks)
+		return false;
+	uint32_t capacity = h->capacity ? h->capacity : 64;
+	while (capacity - h->nblocks < n)
+		capacity = capacity > (NIL - 1) / 2 ? NIL - 1 : capacity * 2;
+	struct block *blocks = realloc(h->blocks, capacity * sizeof *blocks);
+	if (!blocks)
+		return false;
+	h->blocks = blocks;
+	unsigned long *positions = realloc(h->positions, capacity * sizeof *positions);
+	if (!positions)
+		return false;
+	h->positions = positions;
+	h->capacity = capacity;
+	return true;
+}
+
 uint32_t block_new(struct heap *h)
 {
 	uint32_t b;
 	if (h->unused != NIL) {
 		b = h->unused;
 		h->unused = h->blocks[b].next;
-	} else {
-		if (h->nblocks == h->capacity) {
-			uint32_t capacity = h->capacity ? h->capacity * 2 : 64;
-			if (capacity <= h->capacity || capacity > NIL - 1) {
-				h->oom = true;
-				return NIL;
-			}
-			struct block *blocks = realloc(h->blocks, capacity * sizeof *blocks);
-			unsigned long *positions = realloc(h->positions, capacity * sizeof *positions);
-			if (positions)
-				h->positions = positions;
-			if (blocks)
-				h->blocks = blocks;
-			if (!blocks || !positions) {
-				h->oom = true;
-				return NIL;
-			}
-			h->capacity = capacity;
-		}
+	} else if (blocks_reserve(h, 1)) {
 		b = h->nblocks++;
+	} else {
+		h->oom = true;
+		return NIL;
 	}
 	h->blocks[b] = (struct block){ .prev = NIL, .next = NIL, .lprev = NIL, .lnext = NIL,
 		.id = NIL, .span = NIL, .state = BLOCK_FREE };
@@ -39,9 +47,8 @@ uint32_t block_new(struct heap *h)
 
 void block_delete(struct heap *h, uint32_t b)
 {
-	h->blocks[b].next = h->unused;
-	h->blocks[b].state = BLOCK_FREE;
-	h->blocks[b].size = 0;
+	h->blocks[b] = (struct block){ .next = h->unused, .prev = NIL, .lprev = NIL, .lnext = NIL,
+		.state = BLOCK_UNUSED, .id = NIL, .span = NIL };
 	h->unused = b;
 }
 
@@ -76,7 +83,7 @@ void block_absorb_next(struct heap *h, uint32_t b)
 	block_delete(h, n);
 }
 
-void block_claim(struct heap *h, uint32_t b)
+void footprint_raise(struct heap *h, uint32_t b)
 {
 	uint64_t end = h->blocks[b].addr + h->blocks[b].size;
 	if (end > h->top)

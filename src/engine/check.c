@@ -65,21 +65,21 @@ static unsigned long check_tiling(const struct heap *h, struct verdict *v)
 			break;
 		case BLOCK_FREE:
 			listed++;
-			if (h->config.coalesce && h->config.policy != POLICY_BUMP && x->next != NIL &&
+			if (h->config.coalesce && !h->allocator->bump && x->next != NIL &&
 				h->blocks[x->next].state == BLOCK_FREE)
 				fail(v, "free blocks at %#llx and after touch though coalescing is on",
 					(unsigned long long)x->addr);
-			if (h->config.policy == POLICY_BUMP && x->next != NIL)
+			if (h->allocator->bump && x->next != NIL)
 				fail(v, "bump: a free block that is not the tail");
 			break;
 		case BLOCK_SPARE:
 			listed++;
-			if (h->config.policy != POLICY_SEGREGATED)
+			if (!h->allocator->classes)
 				fail(v, "a spare block outside segregated");
 			break;
 		case BLOCK_DEAD:
 			dead += x->size;
-			if (h->config.policy != POLICY_BUMP)
+			if (!h->allocator->bump)
 				fail(v, "a dead block outside bump");
 			break;
 		}
@@ -120,6 +120,8 @@ static unsigned long check_lists(const struct heap *h, struct verdict *v)
 			}
 			if (x->lprev != prev || x->list != l)
 				fail(v, "list %u: wrong links at %#llx", l, (unsigned long long)x->addr);
+			if (x->size == 0 || (x->prev == NIL ? h->first != b : h->blocks[x->prev].next != b))
+				fail(v, "list %u holds a block that is not in the heap", l);
 			if (x->state != (l == 0 ? BLOCK_FREE : BLOCK_SPARE))
 				fail(v, "list %u holds a block that is not free", l);
 			if (l == 0 && prev != NIL && !in_order(h, &h->blocks[prev], x))
@@ -133,7 +135,7 @@ static unsigned long check_lists(const struct heap *h, struct verdict *v)
 			fail(v, "list %u: tail or length is wrong", l);
 		total += n;
 	}
-	if (h->config.policy == POLICY_BUMP && h->lists[0].length > 1)
+	if (h->allocator->bump && h->lists[0].length > 1)
 		fail(v, "bump: more than the tail on the free list");
 	return total;
 }
@@ -151,7 +153,7 @@ static void check_ids(const struct heap *h, struct verdict *v)
 
 static void check_rover(const struct heap *h, struct verdict *v)
 {
-	if (h->config.policy != POLICY_NEXT) {
+	if (!h->allocator->rover) {
 		if (h->rover != NIL)
 			fail(v, "a rover outside next-fit");
 		return;

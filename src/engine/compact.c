@@ -13,11 +13,6 @@ int heap_compact(struct heap *h)
 	uint64_t cursor = h->config.base;
 	uint32_t last = NIL;
 
-	/* Remember each live object's class before the spans are forgotten; a used
-	 * block is on no list, so its list field is free to carry it. */
-	for (uint32_t b = h->first; b != NIL; b = h->blocks[b].next)
-		if (h->blocks[b].state == BLOCK_USED && h->blocks[b].span != NIL)
-			h->blocks[b].list = h->spans[h->blocks[b].span].cls;
 	h->nspans = 0;
 	for (unsigned l = 0; l < heap_lists(h); l++)
 		h->lists[l] = (struct list){ .head = NIL, .tail = NIL };
@@ -41,7 +36,9 @@ int heap_compact(struct heap *h)
 			else
 				h->first = b;
 			last = b;
-			if (x->span != NIL && (x->span = span_new(h, x->list, b, 1)) == NIL)
+			/* an object's size is its class's */
+			if (x->span != NIL &&
+				(x->span = span_new(h, (unsigned)class_of(h, x->size), b, 1)) == NIL)
 				return -1;
 		}
 		b = next;
@@ -64,7 +61,7 @@ int heap_compact(struct heap *h)
 	else
 		h->first = top;
 	list_push_back(h, 0, top);
-	if (h->config.policy == POLICY_NEXT)
+	if (h->allocator->rover)
 		h->rover = top;
 	return 0;
 }

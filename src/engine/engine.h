@@ -29,6 +29,10 @@
 #define ID_GONE UINT32_MAX
 #define ID_NULL (UINT32_MAX - 1)
 #define SPAN_BYTES 256       /* segregated: a span holds this many bytes of objects */
+/* The most blocks one step can add: a span's objects and a split remainder. */
+#define STEP_MAX_NEW_BLOCKS (SPAN_BYTES + 2)
+/* The state of a slot on the unused chain: not a block of the heap. */
+#define BLOCK_UNUSED ((enum block_state)(BLOCK_SPARE + 1))
 
 struct block {
 	uint64_t addr, size;
@@ -84,6 +88,10 @@ struct search {
 
 /* One allocator: one file, one table entry in heap.c. */
 struct allocator {
+	const char *name;
+	bool rover;                 /* keeps a next-fit rover */
+	bool bump;                  /* freed blocks die; the general list is only the tail */
+	bool classes;               /* keeps size-class lists */
 	/* Takes need bytes; returns the new used block or NIL, and fills in the record's
 	 * searched, chosen, remainder and fail fields. */
 	uint32_t (*alloc)(struct heap *h, uint64_t need);
@@ -99,6 +107,8 @@ extern const struct allocator allocator_bump, allocator_first, allocator_next,
 	allocator_best, allocator_worst, allocator_segregated;
 
 /* block.c: nodes and lists */
+bool blocks_reserve(struct heap *h, uint32_t n);
+bool spans_reserve(struct heap *h, uint32_t n);
 uint32_t block_new(struct heap *h);                      /* NIL when out of memory */
 void block_delete(struct heap *h, uint32_t b);
 uint32_t block_split(struct heap *h, uint32_t b, uint64_t low); /* new block after low bytes */
@@ -109,7 +119,7 @@ void list_push_back(struct heap *h, unsigned list, uint32_t b);
 void list_replace(struct heap *h, uint32_t a, uint32_t b);
 void list_insert_ordered(struct heap *h, uint32_t b);    /* general list, by the order */
 uint32_t list_following(const struct heap *h, uint32_t b); /* next in list, wrapping */
-void block_claim(struct heap *h, uint32_t b);            /* note a non-free block's end */
+void footprint_raise(struct heap *h, uint32_t b);        /* b left the free list */
 
 /* freelist.c: what the free-list policies share */
 void search_scan(const struct heap *h, uint32_t start, uint64_t need,
@@ -124,6 +134,7 @@ void freelist_note_failure(struct heap *h);
 
 /* alloc_segregated.c */
 uint32_t span_new(struct heap *h, unsigned cls, uint32_t first, uint32_t objects);
+int class_of(const struct heap *h, uint64_t need);        /* -1: above every class */
 
 /* compact.c */
 int heap_compact(struct heap *h);

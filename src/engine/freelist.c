@@ -76,7 +76,7 @@ uint32_t freelist_take(struct heap *h, const struct search *s, uint64_t need)
 	uint32_t f = s->block;
 	r->chosen = (struct heap_range){ h->blocks[f].addr, h->blocks[f].size };
 	r->chosen_pos = s->position;
-	if (h->config.policy == POLICY_NEXT)
+	if (h->allocator->rover)
 		h->rover = f;   /* so that rover_leave finds the entry after it */
 	if (h->blocks[f].size == need) {
 		rover_leave(h, f);
@@ -88,25 +88,22 @@ uint32_t freelist_take(struct heap *h, const struct search *s, uint64_t need)
 		h->blocks[rest].state = BLOCK_FREE;
 		list_replace(h, f, rest);
 		list_resort(h, rest);
-		if (h->config.policy == POLICY_NEXT)
+		if (h->allocator->rover)
 			h->rover = rest;
 		r->remainder = (struct heap_range){ h->blocks[rest].addr, h->blocks[rest].size };
 	}
 	h->blocks[f].state = BLOCK_USED;
-	block_claim(h, f);
+	footprint_raise(h, f);
 	return f;
 }
 
 void freelist_note_failure(struct heap *h)
 {
-	struct heap_record *r = &h->record;
-	r->fail = h->config.policy == POLICY_BUMP ? FAIL_HEAP_END : FAIL_NO_FIT;
-	for (unsigned l = 0; l < heap_lists(h); l++)
-		for (uint32_t b = h->lists[l].head; b != NIL; b = h->blocks[b].lnext) {
-			r->free_bytes_before += h->blocks[b].size;
-			if (h->blocks[b].size > r->largest_before)
-				r->largest_before = h->blocks[b].size;
-		}
+	struct heap_metrics m;
+	heap_metrics(h, &m);
+	h->record.fail = h->allocator->bump ? FAIL_HEAP_END : FAIL_NO_FIT;
+	h->record.free_bytes_before = m.free_bytes;
+	h->record.largest_before = m.largest_free;
 }
 
 uint32_t freelist_alloc(struct heap *h, uint64_t need)
@@ -155,7 +152,7 @@ void freelist_release(struct heap *h, uint32_t b)
 		r->merged = (struct heap_range){ h->blocks[b].addr, h->blocks[b].size };
 		r->merges += merges;
 	}
-	if (h->config.policy == POLICY_NEXT && (swallowed_rover || h->rover == NIL))
+	if (h->allocator->rover && (swallowed_rover || h->rover == NIL))
 		h->rover = b;
 }
 
@@ -189,6 +186,6 @@ bool freelist_resize(struct heap *h, uint32_t b, uint64_t need)
 		list_resort(h, n);
 		r->remainder = (struct heap_range){ h->blocks[n].addr, h->blocks[n].size };
 	}
-	block_claim(h, b);
+	footprint_raise(h, b);
 	return true;
 }

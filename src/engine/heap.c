@@ -9,17 +9,14 @@
 
 #include "engine.h"
 
-/* One table entry per allocator, in enum heap_policy order. */
-static const struct {
-	const char *name;
-	const struct allocator *allocator;
-} policies[POLICY_COUNT] = {
-	[POLICY_BUMP] = { "bump", &allocator_bump },
-	[POLICY_FIRST] = { "first", &allocator_first },
-	[POLICY_NEXT] = { "next", &allocator_next },
-	[POLICY_BEST] = { "best", &allocator_best },
-	[POLICY_WORST] = { "worst", &allocator_worst },
-	[POLICY_SEGREGATED] = { "segregated", &allocator_segregated },
+/* One entry per allocator, in enum heap_policy order. */
+static const struct allocator *const allocators[POLICY_COUNT] = {
+	[POLICY_BUMP] = &allocator_bump,
+	[POLICY_FIRST] = &allocator_first,
+	[POLICY_NEXT] = &allocator_next,
+	[POLICY_BEST] = &allocator_best,
+	[POLICY_WORST] = &allocator_worst,
+	[POLICY_SEGREGATED] = &allocator_segregated,
 };
 
 static const char *const order_names[ORDER_COUNT] = {
@@ -31,7 +28,7 @@ static const uint64_t default_classes[] = { 16, 32, 48, 64, 96, 128, 192, 256, 3
 
 const char *heap_policy_name(enum heap_policy p)
 {
-	return p < POLICY_COUNT ? policies[p].name : "?";
+	return p < POLICY_COUNT ? allocators[p]->name : "?";
 }
 
 const char *heap_order_name(enum heap_order o)
@@ -42,7 +39,7 @@ const char *heap_order_name(enum heap_order o)
 int heap_policy_parse(const char *name)
 {
 	for (int p = 0; p < POLICY_COUNT; p++)
-		if (strcmp(name, policies[p].name) == 0)
+		if (strcmp(name, allocators[p]->name) == 0)
 			return p;
 	return -1;
 }
@@ -75,8 +72,8 @@ const char *heap_config_error(const struct heap_config *c)
 		return "the heap size must be at least 1 byte";
 	if (c->size > HEAP_MAX_SIZE)
 		return "the heap size is above the limit of 1 TiB";
-	if (c->base > UINT64_MAX - c->size)
-		return "the heap would pass the end of the address space (base + heap > 2^64 - 1)";
+	if (c->base >= UINT64_MAX - c->size)
+		return "the heap would reach the end of the address space (base + heap must be below 2^64 - 1)";
 	if (c->header > HEAP_MAX_HEADER)
 		return "the header is above the limit of 1 MiB";
 	if (c->align == 0 || c->align > HEAP_MAX_HEADER)
@@ -106,7 +103,7 @@ heap *heap_new(const struct heap_config *config, uint32_t nids)
 	if (!h)
 		return NULL;
 	h->config = *config;
-	h->allocator = policies[config->policy].allocator;
+	h->allocator = allocators[config->policy];
 	h->unused = NIL;
 	h->rover = NIL;
 	h->top = config->base;
@@ -125,7 +122,7 @@ heap *heap_new(const struct heap_config *config, uint32_t nids)
 	h->blocks[all].size = config->size;
 	h->first = all;
 	list_push_back(h, 0, all);
-	if (config->policy == POLICY_NEXT)
+	if (h->allocator->rover)
 		h->rover = all;
 	h->record.addr = h->record.old_addr = h->record.block = HEAP_NO_ADDR;
 	return h;
@@ -260,13 +257,13 @@ static void step_realloc(struct heap *h, uint32_t id, uint64_t request)
 		adopt(h, id, b, request, false);
 		return;
 	}
+	r->how = HOW_MOVED;     /* what was tried, even if it fails */
 	uint32_t moved = h->allocator->alloc(h, r->need);
 	if (moved == NIL) {
 		r->ok = false;
 		adopt(h, id, b, h->blocks[b].requested, false);
 		return;
 	}
-	r->how = HOW_MOVED;
 	adopt(h, id, moved, request, true);
 	h->blocks[b].id = NIL;
 	h->allocator->release(h, b);
@@ -277,9 +274,20 @@ static bool id_live(const struct heap *h, uint32_t id)
 	return h->id_block[id] != ID_GONE && h->id_block[id] != ID_NULL;
 }
 
+/* Reserves every block and span a step may need, so that no step can run out of
+ * memory halfway and leave the heap torn: it either happens whole or not at all.
+ * compact gives each live object a span of its own. */
+static bool reserve(struct heap *h)
+{
+	return blocks_reserve(h, STEP_MAX_NEW_BLOCKS) &&
+		(!h->allocator->classes || spans_reserve(h, (uint32_t)h->live_blocks + 1));
+}
+
 int heap_step(heap *h, const struct heap_op *op)
 {
 	struct heap_record *r = &h->record;
+	if (!reserve(h))
+		return heap_set_error(h, "step %lu: out of memory", h->steps + 1);
 	*r = (struct heap_record){
 		.step = ++h->steps, .op = *op, .ok = true,
 		.addr = HEAP_NO_ADDR, .old_addr = HEAP_NO_ADDR, .block = HEAP_NO_ADDR,
@@ -314,8 +322,8 @@ int heap_step(heap *h, const struct heap_op *op)
 	default:
 		return heap_set_error(h, "step %lu: unknown operation", r->step);
 	}
-	if (h->oom)
-		return heap_set_error(h, "step %lu: out of memory", r->step);
+	if (h->oom)     /* cannot happen: reserve() made room for the step */
+		return heap_set_error(h, "step %lu: internal error: out of reserved memory", r->step);
 	if (h->config.check) {
 		char msg[160];
 		if (heap_check(h, msg, sizeof msg))
@@ -393,7 +401,7 @@ bool heap_block_next(const heap *h, size_t *cursor, struct heap_block *out)
 
 unsigned heap_lists(const heap *h)
 {
-	return h->config.policy == POLICY_SEGREGATED ? 1 + h->config.nclasses : 1;
+	return h->allocator->classes ? 1 + h->config.nclasses : 1;
 }
 
 uint64_t heap_list_class(const heap *h, unsigned list)
@@ -420,12 +428,12 @@ bool heap_list_next(const heap *h, unsigned list, size_t *cursor, struct heap_ra
 
 uint64_t heap_rover(const heap *h)
 {
-	return h->config.policy == POLICY_NEXT && h->rover != NIL ? h->blocks[h->rover].addr : HEAP_NO_ADDR;
+	return h->rover != NIL ? h->blocks[h->rover].addr : HEAP_NO_ADDR;
 }
 
 uint64_t heap_bump(const heap *h)
 {
-	if (h->config.policy != POLICY_BUMP)
+	if (!h->allocator->bump)
 		return HEAP_NO_ADDR;
 	uint32_t tail = h->lists[0].head;
 	return tail != NIL ? h->blocks[tail].addr : h->config.base + h->config.size;

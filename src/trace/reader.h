@@ -56,6 +56,10 @@ bool reader_number(struct reader *rd, const char *s, size_t len, unsigned long c
 
 bool reader_valid_id(const char *s, size_t len);
 
+/* A .rep separates words by spaces and tabs only (the CR of a CRLF is already gone);
+ * the format sniffer uses the same rule. */
+bool reader_rep_blank(char c);
+
 /* Checks a line for a NUL byte or excess length; reports and returns false. */
 bool reader_line_ok(struct reader *rd, const struct lines *src);
 

@@ -10,18 +10,18 @@
 
 enum { SUGGESTED_HEAP, ID_COUNT, OP_COUNT, WEIGHT, HEADER_NUMBERS };
 
-/* The next whitespace-separated word of s (from *at); its column in *col. */
+/* The next blank-separated word of s (from *at); its column in *col. */
 static bool word(const char *s, size_t len, size_t *at, const char **w, size_t *wlen,
 	unsigned long *col)
 {
 	size_t i = *at;
-	while (i < len && (s[i] == ' ' || s[i] == '\t'))
+	while (i < len && reader_rep_blank(s[i]))
 		i++;
 	if (i == len)
 		return false;
 	*w = s + i;
 	*col = i + 1;
-	while (i < len && s[i] != ' ' && s[i] != '\t')
+	while (i < len && !reader_rep_blank(s[i]))
 		i++;
 	*wlen = (size_t)(s + i - *w);
 	*at = i;
@@ -95,7 +95,10 @@ void parse_rep(struct reader *rd, struct lines *src)
 			if (!word(text, len, &at, &w, &wl, &col))
 				continue;
 			header_line[got] = rd->line;
-			if (!reader_number(rd, w, wl, col, NUMBER_PLAIN, &header[got]))
+			/* The sniffer lets only digits through, so a size here takes no suffix:
+			 * NUMBER_SIZE is for its 1 TiB limit, a value's own check. */
+			if (!reader_number(rd, w, wl, col, got == SUGGESTED_HEAP ? NUMBER_SIZE : NUMBER_PLAIN,
+					&header[got]))
 				header[got] = 0;
 			got++;
 			continue;
@@ -104,13 +107,11 @@ void parse_rep(struct reader *rd, struct lines *src)
 		rep_op(rd, text, len, header[ID_COUNT]);
 	}
 	struct trace *t = rd->t;
-	if (header[SUGGESTED_HEAP] == 0 || header[SUGGESTED_HEAP] > HEAP_MAX_SIZE) {
-		rd->line = header_line[SUGGESTED_HEAP];
-		reader_error(rd, 1, "the suggested heap size must be 1 byte to 1 TiB");
-	} else {
-		t->config.size = header[SUGGESTED_HEAP];
-		t->set |= SET_HEAP;
-	}
+	/* A suggested heap of 0 is read as it is: --heap may still give the trace a
+	 * heap, so only main.c, after the merge, can call it an error. */
+	t->config.size = header[SUGGESTED_HEAP];
+	t->set |= SET_HEAP;
+	t->set_line[trace_set_index(SET_HEAP)] = header_line[SUGGESTED_HEAP];
 	if (body != header[OP_COUNT]) {
 		rd->line = header_line[OP_COUNT];
 		reader_error(rd, 1, "the header says %llu operation%s but the trace has %lu",

@@ -17,6 +17,14 @@ static void trace_init(struct trace *t, const char *name)
 	t->name = strdup(name);
 }
 
+unsigned trace_set_index(enum trace_set flag)
+{
+	unsigned bit = 0;
+	while (bit + 1 < TRACE_SET_COUNT && (1u << bit) != (unsigned)flag)
+		bit++;
+	return bit;
+}
+
 void trace_free(struct trace *t)
 {
 	for (unsigned long i = 0; t->notes && i < t->nops; i++)
@@ -118,27 +126,34 @@ bool reader_line_ok(struct reader *rd, const struct lines *src)
 	return false;
 }
 
+bool reader_rep_blank(char c)
+{
+	return c == ' ' || c == '\t';
+}
+
+/* The sniffer's idea of blank must be rep.c's: a line it takes for a header number
+ * is one that rep.c can read as one. */
+static size_t skip_rep_blanks(const char *s, size_t len, size_t i)
+{
+	while (i < len && reader_rep_blank(s[i]))
+		i++;
+	return i;
+}
+
 static bool is_single_number(const char *s, size_t len)
 {
-	size_t i = 0;
-	while (i < len && isspace((unsigned char)s[i]))
-		i++;
+	size_t i = skip_rep_blanks(s, len, 0);
 	size_t digits = i;
 	while (i < len && isdigit((unsigned char)s[i]))
 		i++;
 	if (i == digits)
 		return false;
-	while (i < len && isspace((unsigned char)s[i]))
-		i++;
-	return i == len;
+	return skip_rep_blanks(s, len, i) == len;
 }
 
 static bool is_blank(const char *s, size_t len)
 {
-	for (size_t i = 0; i < len; i++)
-		if (!isspace((unsigned char)s[i]))
-			return false;
-	return true;
+	return skip_rep_blanks(s, len, 0) == len;
 }
 
 /* Reads ahead: a .rep file opens with four lines that are each a single number. */

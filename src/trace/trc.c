@@ -18,7 +18,6 @@ struct token {
 struct trc {
 	struct reader *rd;
 	bool seen_op;
-	unsigned long directive_line[16];       /* by bit of enum trace_set, 0: unset */
 	unsigned long title_line;
 	char *note;                             /* waiting for its operation */
 	unsigned long note_line;
@@ -114,6 +113,47 @@ static bool id_field(struct reader *rd, const struct token *t)
 	return false;
 }
 
+/* Length of the well-formed UTF-8 sequence at s (Unicode's table 3-7: no overlong
+ * forms, no surrogates, nothing above U+10FFFF), or 0 if there is none. */
+static size_t utf8_sequence(const unsigned char *s, size_t len)
+{
+	unsigned char lo = 0x80, hi = 0xBF;
+	size_t n;
+	if (s[0] < 0x80)
+		return 1;
+	if (s[0] >= 0xC2 && s[0] <= 0xDF)
+		n = 2;
+	else if (s[0] >= 0xE0 && s[0] <= 0xEF)
+		n = 3;
+	else if (s[0] >= 0xF0 && s[0] <= 0xF4)
+		n = 4;
+	else
+		return 0;
+	if (s[0] == 0xE0)
+		lo = 0xA0;                      /* below: overlong */
+	else if (s[0] == 0xED)
+		hi = 0x9F;                      /* above: surrogates */
+	else if (s[0] == 0xF0)
+		lo = 0x90;                      /* below: overlong */
+	else if (s[0] == 0xF4)
+		hi = 0x8F;                      /* above: past U+10FFFF */
+	if (len < n || s[1] < lo || s[1] > hi)
+		return 0;
+	for (size_t i = 2; i < n; i++)
+		if (s[i] < 0x80 || s[i] > 0xBF)
+			return 0;
+	return n;
+}
+
+/* Titles and notes reach --batch's JSON, which must be UTF-8. */
+static bool utf8_valid(const char *s, size_t len)
+{
+	for (size_t i = 0, n; i < len; i += n)
+		if (!(n = utf8_sequence((const unsigned char *)s + i, len - i)))
+			return false;
+	return true;
+}
+
 static char *text_field(struct reader *rd, const struct token *t)
 {
 	if (!t->quoted) {
@@ -122,6 +162,10 @@ static char *text_field(struct reader *rd, const struct token *t)
 	}
 	if (t->len > TRACE_MAX_TEXT) {
 		reader_error(rd, t->col, "the string is longer than %d bytes", TRACE_MAX_TEXT);
+		return NULL;
+	}
+	if (!utf8_valid(t->s, t->len)) {
+		reader_error(rd, t->col, "the string is not valid UTF-8");
 		return NULL;
 	}
 	char *s = strndup(t->s, t->len);
@@ -153,20 +197,18 @@ static void operation(struct trc *p, enum op_kind kind, struct token *tok, int n
 
 static bool directive_once(struct trc *p, enum trace_set flag, const struct token *word)
 {
-	unsigned bit = 0;
-	while ((1u << bit) != flag)
-		bit++;
+	unsigned long *line = &p->rd->t->set_line[trace_set_index(flag)];
 	if (p->seen_op) {
 		reader_error(p->rd, word->col, "'%.*s' after the first operation (directives come first)",
 			(int)word->len, word->s);
 		return false;
 	}
-	if (p->directive_line[bit]) {
+	if (*line) {
 		reader_error(p->rd, word->col, "'%.*s' given twice (first at line %lu)", (int)word->len,
-			word->s, p->directive_line[bit]);
+			word->s, *line);
 		return false;
 	}
-	p->directive_line[bit] = p->rd->line;
+	*line = p->rd->line;
 	return true;
 }
 
@@ -354,11 +396,6 @@ void parse_trc(struct reader *rd, struct lines *src)
 		rd->line = p.note_line;
 		reader_error(rd, 1, "the note is not followed by an operation");
 		free(p.note);
-	}
-	unsigned long base_line = p.directive_line[1], heap_line = p.directive_line[0];
-	if (t->config.base > UINT64_MAX - t->config.size) {
-		rd->line = base_line > heap_line ? base_line : heap_line;
-		reader_error(rd, 1, "the heap would pass the end of the address space (base + heap > 2^64 - 1)");
 	}
 	if (t->nops == 0 && t->nerrors == 0) {
 		rd->line = rd->line ? rd->line : 1;
