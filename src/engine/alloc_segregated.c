@@ -24,12 +24,9 @@ bool spans_reserve(struct heap *h, uint32_t n)
 {
 	if (h->span_capacity - h->nspans >= n)
 		return true;
-	uint32_t capacity = h->span_capacity ? h->span_capacity : 16;
-	while (capacity - h->nspans < n) {
-		if (capacity > NIL / 2)
-			return false;
-		capacity *= 2;
-	}
+	uint32_t capacity = capacity_for(h->span_capacity, h->nspans, n, 16);
+	if (capacity == 0)
+		return false;
 	struct span *spans = realloc(h->spans, capacity * sizeof *spans);
 	if (!spans)
 		return false;

@@ -5,17 +5,28 @@
 
 #include "engine.h"
 
+/* The capacity, doubling from `first`, that holds used + n slots, all of them
+ * indices below NIL - 1; 0 when no capacity can. */
+uint32_t capacity_for(uint32_t capacity, uint32_t used, uint32_t n, uint32_t first)
+{
+	if (n > NIL - 1 - used)
+		return 0;
+	if (capacity == 0)
+		capacity = first;
+	while (capacity - used < n)
+		capacity = capacity > (NIL - 1) / 2 ? NIL - 1 : capacity * 2;
+	return capacity;
+}
+
 /* Makes room for n more blocks without moving them again. False when out of memory
  * (nothing changed then). */
 bool blocks_reserve(struct heap *h, uint32_t n)
 {
 	if (h->capacity - h->nblocks >= n)
 		return true;
-	if (n > NIL - 1 - h->nblocks)
+	uint32_t capacity = capacity_for(h->capacity, h->nblocks, n, 64);
+	if (capacity == 0)
 		return false;
-	uint32_t capacity = h->capacity ? h->capacity : 64;
-	while (capacity - h->nblocks < n)
-		capacity = capacity > (NIL - 1) / 2 ? NIL - 1 : capacity * 2;
 	struct block *blocks = realloc(h->blocks, capacity * sizeof *blocks);
 	if (!blocks)
 		return false;
