@@ -1,7 +1,7 @@
 # divaviz - an allocator visualizer for the terminal.
 #
 #   make            build ./divaviz (objects under build/)
-#   make run        build, then replay traces/fragment.trc (first-fit against best-fit)
+#   make run        build, then open traces/fragment.trc in the viewer
 #   make check      build and run every test
 #   make clean      remove what the build made
 #
@@ -19,13 +19,15 @@ VERSION  = 0.1.0
 PREFIX  ?= /usr/local
 
 # Recursively expanded on purpose: pkg-config is asked only after tools/deps.sh ran.
-CURSES_CFLAGS = $(shell pkg-config --cflags ncursesw)
+# ncursesw's own feature macros (_XOPEN_SOURCE=600) would clash with ours (700,
+# which also turns on its wide-character API).
+CURSES_CFLAGS = $(filter-out -D_XOPEN_SOURCE=% -D_DEFAULT_SOURCE,$(shell pkg-config --cflags ncursesw))
 CURSES_LIBS   = $(shell pkg-config --libs ncursesw)
 CHECK_CFLAGS  = $(shell pkg-config --cflags check)
 CHECK_LIBS    = $(shell pkg-config --libs check)
 
 BUILD_NEEDS = pc:ncursesw:libncurses-dev
-CHECK_NEEDS = $(BUILD_NEEDS) pc:check:check cmd:python3:python3
+CHECK_NEEDS = $(BUILD_NEEDS) pc:check:check cmd:python3:python3 cmd:tmux:tmux
 
 ENGINE_SRC = $(wildcard src/engine/*.c)
 TRACE_SRC  = $(wildcard src/trace/*.c)
@@ -66,9 +68,8 @@ $(B)/%.o: %.c | deps
 $(TEST_BIN): $(TEST_OBJ) $(LIB_OBJ)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(CHECK_LIBS) $(CURSES_LIBS) $(LDLIBS)
 
-# Until the terminal viewer lands, the main job shows the lesson's numbers.
 run: divaviz
-	./divaviz --summary --compare=first,best traces/fragment.trc
+	./divaviz traces/fragment.trc
 
 # The tests find the binary and the traces relative to the top of the tree.
 check: divaviz $(TEST_BIN) | check-deps

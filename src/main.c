@@ -1,10 +1,12 @@
 /*
  * main.c - the command line. The only file that decides an exit status.
  *
- * Exit status (sysexits): 0 ok, 64 usage, 65 bad trace, 66 no input, 70 internal
- * error, 74 output error.
+ * Exit status (sysexits): 0 ok, 64 usage, 65 bad trace, 66 no input, 69 no usable
+ * terminal for the viewer, 70 internal error, 74 output error. A viewer ended by
+ * SIGINT, SIGTERM or SIGHUP re-raises the signal once the terminal is restored.
  */
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,12 +14,16 @@
 #include "divaviz/heap.h"
 #include "divaviz/report.h"
 #include "divaviz/trace.h"
+#include "divaviz/ui.h"
 
 #ifndef DIVAVIZ_VERSION
 #define DIVAVIZ_VERSION "dev"
 #endif
 
-enum { EX_OK = 0, EX_USAGE = 64, EX_DATAERR = 65, EX_NOINPUT = 66, EX_SOFTWARE = 70, EX_IOERR = 74 };
+enum {
+	EX_OK = 0, EX_USAGE = 64, EX_DATAERR = 65, EX_NOINPUT = 66, EX_UNAVAILABLE = 69,
+	EX_SOFTWARE = 70, EX_IOERR = 74
+};
 
 enum mode { MODE_VIEW, MODE_BATCH, MODE_SUMMARY };
 
@@ -32,12 +38,19 @@ struct options {
 	struct heap_config overrides;           /* values of the geometry options */
 	unsigned overridden;                    /* enum trace_set bits */
 	bool check;
+	struct ui_options ui;
+	const char *step;                       /* --step, checked once the trace is read */
 };
 
 static const char usage_text[] =
 	"Usage: divaviz [OPTIONS] TRACE\n"
 	"       divaviz [OPTIONS] --ops \"+10,+20,-0\"\n"
 	"Replay an allocation trace through a simulated heap and show what the allocator does.\n"
+	"\n"
+	"Viewer (the default; keys: arrows step, p play, ? help, q quit):\n"
+	"      --step=N             open at step N (0 is the empty heap)\n"
+	"      --ascii              ASCII glyphs instead of block elements\n"
+	"      --no-color           the monochrome theme (so does a non-empty NO_COLOR)\n"
 	"\n"
 	"Modes:\n"
 	"      --batch              one JSON object per step (JSON Lines)\n"
@@ -64,9 +77,9 @@ static const char usage_text[] =
 	"  -V, --version            show the version\n"
 	"\n"
 	"TRACE is a .trc or a CS:APP .rep file, or - for standard input.\n"
-	"Exit status: 0 ok, 64 usage, 65 bad trace, 66 cannot read, 70 internal error,\n"
-	"74 cannot write the output.\n"
-	"Docs: docs/trace-format.md, docs/allocators.md, docs/headless.md\n";
+	"Exit status: 0 ok, 64 usage, 65 bad trace, 66 cannot read, 69 no usable terminal,\n"
+	"70 internal error, 74 cannot write the output.\n"
+	"Docs: man divaviz; docs/trace-format.md, docs/allocators.md, docs/headless.md\n";
 
 static int usage_error(const char *fmt, const char *arg)
 {
@@ -122,7 +135,8 @@ static int compare_option(struct options *o, const char *arg)
 
 enum {
 	OPT_COMPARE = 256, OPT_HEAP, OPT_BASE, OPT_HEADER, OPT_ALIGN, OPT_ORDER, OPT_COALESCE,
-	OPT_CLASSES, OPT_OPS, OPT_BATCH, OPT_SUMMARY, OPT_FORMAT, OPT_CHECK,
+	OPT_CLASSES, OPT_OPS, OPT_BATCH, OPT_SUMMARY, OPT_FORMAT, OPT_CHECK, OPT_STEP, OPT_ASCII,
+	OPT_NO_COLOR,
 };
 
 static const struct option long_options[] = {
@@ -140,6 +154,9 @@ static const struct option long_options[] = {
 	{ "summary", no_argument, NULL, OPT_SUMMARY },
 	{ "format", required_argument, NULL, OPT_FORMAT },
 	{ "check", no_argument, NULL, OPT_CHECK },
+	{ "step", required_argument, NULL, OPT_STEP },
+	{ "ascii", no_argument, NULL, OPT_ASCII },
+	{ "no-color", no_argument, NULL, OPT_NO_COLOR },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -222,6 +239,15 @@ static int option(struct options *o, int c, const char *arg)
 	case OPT_CHECK:
 		o->check = true;
 		return 0;
+	case OPT_STEP:
+		o->step = arg;
+		return 0;
+	case OPT_ASCII:
+		o->ui.ascii = true;
+		return 0;
+	case OPT_NO_COLOR:
+		o->ui.no_color = true;
+		return 0;
 	case 'h':
 		fputs(usage_text, stdout);
 		return -1;
@@ -275,6 +301,11 @@ static int parse_options(struct options *o, int argc, char **argv)
 		return usage_error("one trace at a time (got '%s' as well)", argv[optind + 1]);
 	if (o->format_given && o->mode != MODE_SUMMARY)
 		return usage_error("%s", "--format goes with --summary");
+	if (o->mode != MODE_VIEW && (o->step || o->ui.ascii || o->ui.no_color))
+		return usage_error("%s", "--step, --ascii and --no-color go with the viewer, not --batch or --summary");
+	if (o->mode == MODE_VIEW && o->ncompare > 1)
+		return usage_error("%s", "the viewer shows one policy at a time (-p NAME, or keys 1-6); "
+			"--compare goes with --batch or --summary");
 	o->path = o->ops ? NULL : argv[optind];
 	return 0;
 }
@@ -328,7 +359,49 @@ static int check_config(const struct options *o, const struct trace *t, const st
 	return EX_DATAERR;
 }
 
-static int replay(const struct options *o, const struct trace *t)
+/* --step N, which must name a step of the trace. */
+static int step_option(struct options *o, const struct trace *t)
+{
+	uint64_t n;
+	if (!o->step)
+		return 0;
+	enum number_status st = trace_number(o->step, strlen(o->step), false, &n);
+	if (st != NUMBER_OK)
+		return number_option("--step", o->step, false, &n);
+	if (n > t->nops) {
+		fprintf(stderr, "divaviz: --step: %s: the trace has %lu steps\n", t->name, t->nops);
+		return EX_USAGE;
+	}
+	o->ui.step = (unsigned long)n;
+	return 0;
+}
+
+static int view(struct options *o, const struct trace *t, const struct heap_config *c)
+{
+	char err[256] = "";
+	int signo = 0, status = step_option(o, t);
+	if (status)
+		return status;
+	enum ui_status st = ui_run(t, c, &o->ui, &signo, err, sizeof err);
+	if (signo) {
+		/* The terminal is sane again: die of the signal, as the shell expects. */
+		signal(signo, SIG_DFL);
+		raise(signo);
+		return 128 + signo;
+	}
+	if (st == UI_UNAVAILABLE) {
+		fprintf(stderr, "divaviz: %s.\n"
+			"For output to a file or a pipe use --batch (JSON Lines) or --summary.\n", err);
+		return EX_UNAVAILABLE;
+	}
+	if (st == UI_FAILED) {
+		fprintf(stderr, "divaviz: %s: %s\n", t->name, err);
+		return EX_SOFTWARE;
+	}
+	return EX_OK;
+}
+
+static int replay(struct options *o, const struct trace *t)
 {
 	struct heap_config merged = t->config, configs[POLICY_COUNT];
 	unsigned n = o->ncompare ? o->ncompare : 1;
@@ -342,6 +415,8 @@ static int replay(const struct options *o, const struct trace *t)
 		if (o->ncompare)
 			configs[i].policy = o->compare[i];
 	}
+	if (o->mode == MODE_VIEW)
+		return view(o, t, &configs[0]);
 	if (o->mode == MODE_BATCH) {
 		if (report_batch(stdout, t, configs, n, err, sizeof err) < 0) {
 			fflush(stdout);
@@ -380,12 +455,6 @@ int main(int argc, char **argv)
 			fprintf(stderr, "divaviz: out of memory reading the trace\n");
 		trace_free(&t);
 		return read == TRACE_NO_INPUT ? EX_NOINPUT : read == TRACE_BAD_DATA ? EX_DATAERR : EX_SOFTWARE;
-	}
-	if (o.mode == MODE_VIEW) {
-		/* The terminal viewer is the next piece of work; until it lands, show the
-		 * numbers it will be built on. */
-		fprintf(stderr, "divaviz: the interactive viewer is not built yet; showing --summary\n");
-		o.mode = MODE_SUMMARY;
 	}
 	status = replay(&o, &t);
 	trace_free(&t);

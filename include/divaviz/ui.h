@@ -1,0 +1,32 @@
+/*
+ * ui.h - the interactive viewer's face for main.c. No curses types leak out.
+ */
+#ifndef DIVAVIZ_UI_H
+#define DIVAVIZ_UI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "divaviz/heap.h"
+#include "divaviz/trace.h"
+
+struct ui_options {
+	unsigned long step;                     /* open at this step */
+	bool ascii;                             /* ASCII glyphs even in a UTF-8 locale */
+	bool no_color;                          /* the monochrome theme */
+};
+
+enum ui_status {
+	UI_OK,
+	UI_UNAVAILABLE,       /* no usable terminal: exit 69 */
+	UI_FAILED             /* the replay failed or memory ran out: exit 70 */
+};
+
+/* Runs the viewer over trace t with configuration c until the user quits or a
+ * SIGINT, SIGTERM or SIGHUP arrives (*signo is then that signal, else 0). The
+ * terminal is restored before it returns, whatever happened. On UI_UNAVAILABLE and
+ * UI_FAILED err says why. */
+enum ui_status ui_run(const struct trace *t, const struct heap_config *c,
+	const struct ui_options *o, int *signo, char *err, size_t errlen);
+
+#endif

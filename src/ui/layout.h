@@ -1,0 +1,105 @@
+/*
+ * layout.h - what goes in which cell of the screen.
+ *
+ * Pure: a frame is a grid of cells (a code point and a style) computed from the
+ * session (the heap at the current step) and the view (zoom, scroll, cursor, what is
+ * open). The curses layer (term.c) only paints frames, so every screen the viewer
+ * can show is unit-tested here as plain text.
+ */
+#ifndef DIVAVIZ_LAYOUT_H
+#define DIVAVIZ_LAYOUT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "session.h"
+
+/* What a cell means; the curses layer maps each to colours and attributes. */
+enum style {
+	ST_TEXT,
+	ST_DIM,               /* secondary text, rules, annotations */
+	ST_BAR,               /* the title bar and the key bar */
+	ST_HEADING,           /* section titles */
+	ST_KEY,               /* a key's name in the key bar and help */
+	ST_PAYLOAD,           /* payload of a block in use */
+	ST_PAYLOAD_LABEL,
+	ST_HEADER,            /* header and padding: internal fragmentation */
+	ST_FREE,              /* the largest free block */
+	ST_FREE_LABEL,
+	ST_FRAG,              /* free memory outside the largest block, dead blocks */
+	ST_FRAG_LABEL,
+	ST_POINTER,           /* rover, bump pointer, list head marks */
+	ST_FAIL,              /* a failed allocation */
+	ST_NOTE,              /* the trace's caption */
+	ST_COUNT
+};
+
+/* Flags over a map cell's style. */
+enum { CELL_TOUCHED = 1, CELL_SELECTED = 2 };
+
+struct cell {
+	uint32_t ch;          /* code point; 0: covered by the wide character before it */
+	uint8_t style;        /* enum style */
+	uint8_t flags;
+};
+
+struct frame {
+	int rows, cols;
+	struct cell *cells;
+};
+
+/* Where the block map landed on the screen (for mouse clicks and scrolling). */
+struct map_geom {
+	int top, left;        /* screen cell of the map's first cell */
+	int rows;             /* map rows shown */
+	int cols;             /* cells per row */
+	int row_step;         /* screen rows per map row: 1, or 2 with an address row */
+	uint64_t cell;        /* bytes per cell */
+	unsigned long first;  /* first map row shown (scroll) */
+	unsigned long total;  /* map rows in all */
+};
+
+/* Playback speeds, in steps per second. */
+#define VIEW_SPEEDS 7
+extern const unsigned view_speeds[VIEW_SPEEDS];
+
+struct view {
+	bool ascii;           /* ASCII glyphs instead of block elements */
+	unsigned zoom;        /* 0: the whole heap fits; each step halves the cell */
+	unsigned long scroll; /* first map row shown when zoomed */
+	bool follow;          /* scroll to the block the step touched */
+	uint64_t selected;    /* address of the block under the cursor; HEAP_NO_ADDR: none */
+	bool help;
+	bool playing;
+	unsigned speed;       /* index into view_speeds */
+	bool prompting;       /* reading ": N" */
+	char prompt[24];
+	char message[160];    /* shown in the key bar until the next key */
+	struct map_geom geom; /* filled in by layout_draw */
+};
+
+void view_init(struct view *v, bool ascii);
+
+/* A frame of rows x cols blank cells; false when out of memory. */
+bool frame_init(struct frame *f, int rows, int cols);
+void frame_free(struct frame *f);
+
+/* The smallest screen the viewer lays out; below it a message asks for more. */
+#define LAYOUT_MIN_COLS 60
+#define LAYOUT_MIN_ROWS 16
+
+/* Draws everything: header, map, panels, key bar, and the help overlay when open.
+ * Updates v->geom and clamps v->scroll. */
+void layout_draw(struct frame *f, const struct session *s, struct view *v);
+
+/* Row r of f as UTF-8 without trailing blanks (what tmux capture-pane shows). */
+char *frame_row(const struct frame *f, int r, char *buf, size_t len);
+
+/* The address a screen cell of the map shows, or HEAP_NO_ADDR. */
+uint64_t layout_hit(const struct session *s, const struct view *v, int row, int col);
+
+/* The map row holding addr (for following the current step). */
+unsigned long layout_row_of(const struct session *s, const struct view *v, uint64_t addr);
+
+#endif
