@@ -4,6 +4,9 @@
 #   make run        build, then open traces/fragment.trc in the viewer
 #   make check      build and run every test
 #   make clean      remove what the build made
+#   make install    install divaviz, its man page and the lesson traces under
+#                   $(DESTDIR)$(PREFIX) (PREFIX defaults to /usr/local)
+#   make uninstall  remove what make install installed (same DESTDIR and PREFIX)
 #
 # Missing build dependencies (pkg-config, ncursesw, check) are installed through
 # tools/deps.sh before anything is compiled.
@@ -27,7 +30,7 @@ CHECK_CFLAGS  = $(shell pkg-config --cflags check)
 CHECK_LIBS    = $(shell pkg-config --libs check)
 
 BUILD_NEEDS = pc:ncursesw:libncurses-dev
-CHECK_NEEDS = $(BUILD_NEEDS) pc:check:check cmd:python3:python3 cmd:tmux:tmux
+CHECK_NEEDS = $(BUILD_NEEDS) pc:check:check cmd:python3:python3 cmd:tmux:tmux cmd:groff:groff-base
 
 ENGINE_SRC = $(wildcard src/engine/*.c)
 TRACE_SRC  = $(wildcard src/trace/*.c)
@@ -77,5 +80,23 @@ check: divaviz $(TEST_BIN) | check-deps
 
 clean:
 	rm -rf $(B) divaviz
+
+BINDIR   = $(PREFIX)/bin
+MAN1DIR  = $(PREFIX)/share/man/man1
+TRACEDIR = $(PREFIX)/share/divaviz/traces
+TRACES   = $(wildcard traces/*.trc)
+
+install: divaviz
+	install -d "$(DESTDIR)$(BINDIR)" "$(DESTDIR)$(MAN1DIR)" "$(DESTDIR)$(TRACEDIR)"
+	install -m 755 divaviz "$(DESTDIR)$(BINDIR)/divaviz"
+	install -m 644 docs/divaviz.1 "$(DESTDIR)$(MAN1DIR)/divaviz.1"
+	install -m 644 $(TRACES) "$(DESTDIR)$(TRACEDIR)"
+
+# Removes exactly what install put there; the shared directories (bin, man1) stay,
+# share/divaviz goes only when nothing else is left in it.
+uninstall:
+	rm -f "$(DESTDIR)$(BINDIR)/divaviz" "$(DESTDIR)$(MAN1DIR)/divaviz.1"
+	for f in $(notdir $(TRACES)); do rm -f "$(DESTDIR)$(TRACEDIR)/$$f"; done
+	rmdir "$(DESTDIR)$(TRACEDIR)" "$(DESTDIR)$(PREFIX)/share/divaviz" 2>/dev/null || true
 
 -include $(LIB_OBJ:.o=.d) $(MAIN_OBJ:.o=.d) $(TEST_OBJ:.o=.d)

@@ -132,9 +132,12 @@ static void search_words(struct text *o, struct words *w, const struct heap_reco
 	switch (p) {
 	case POLICY_BEST:
 	case POLICY_WORST:
-		say(o, "%s scanned all %lu free %s for the %s that fits (%s, list entry %lu)", name,
-			n, plural(n, "block", "blocks"), p == POLICY_BEST ? "smallest" : "largest",
-			S(w, r->chosen.size), r->chosen_pos);
+		if (n == 1) {
+			say(o, "%s scanned the only free block (%s)", name, S(w, r->chosen.size));
+			return;
+		}
+		say(o, "%s scanned all %lu free blocks for the %s that fits (%s, list entry %lu)", name,
+			n, p == POLICY_BEST ? "smallest" : "largest", S(w, r->chosen.size), r->chosen_pos);
 		if (r->skipped)
 			say(o, "; %lu too small", r->skipped);
 		return;
@@ -190,40 +193,51 @@ static void failure_words(struct text *o, struct words *w, const struct trace *t
 		say(o, "; %s is a null pointer", id);
 }
 
-/* A fresh block: where it came from. */
+/* A fresh block: where it came from. to is "" or "moved to ". */
 static void new_block_words(struct text *o, struct words *w, const heap *h,
-	const struct heap_record *r)
+	const struct heap_record *r, const char *to)
 {
 	const struct heap_config *c = heap_config_of(h);
 	if (c->policy == POLICY_BUMP) {
-		say(o, " -> block %s", A(w, r->block));
+		say(o, " -> %sblock %s", to, A(w, r->block));
 		block_words(o, w, r->block_size);
 		say(o, "; the bump pointer moves to %s", A(w, r->block + r->block_size));
 		return;
 	}
 	if (c->policy == POLICY_SEGREGATED && r->class_size) {
-		say(o, " -> object %s of the %s class", A(w, r->block), S(w, r->class_size));
+		say(o, " -> %sobject %s of the %s class", to, A(w, r->block), S(w, r->class_size));
 		if (r->block_size > r->need)
 			say(o, " (%s more than the %s needed: internal fragmentation)",
 				S(w, r->block_size - r->need), S(w, r->need));
 		if (r->span.size) {
 			unsigned long n = r->class_size ? (unsigned long)(r->span.size / r->class_size) : 0;
-			say(o, "; the class list was empty, so segregated fit carved a span of %lu %s (%s) at %s: ",
+			say(o, "; the class list was empty, so segregated fit carved a span of %lu %s (%s) at %s from the general list (",
 				n, plural(n, "object", "objects"), S(w, r->span.size), A(w, r->span.addr));
 			search_words(o, w, r, POLICY_SEGREGATED);
 			split_words(o, w, r);
+			say(o, ")");
 		} else {
 			say(o, "; taken from the head of the class list");
 		}
 		return;
 	}
-	say(o, " -> block %s", A(w, r->block));
+	say(o, " -> %sblock %s", to, A(w, r->block));
 	block_words(o, w, r->block_size);
 	say(o, "; ");
 	if (c->policy == POLICY_SEGREGATED)
 		say(o, "too large for any class: ");
 	search_words(o, w, r, c->policy);
 	split_words(o, w, r);
+}
+
+/* The block starting at addr, if one does. */
+static bool block_at(const heap *h, uint64_t addr, struct heap_block *out)
+{
+	size_t cursor = 0;
+	while (heap_block_next(h, &cursor, out))
+		if (out->addr >= addr)
+			return out->addr == addr;
+	return false;
 }
 
 static void free_words(struct text *o, struct words *w, const heap *h, const struct heap_record *r)
@@ -234,12 +248,18 @@ static void free_words(struct text *o, struct words *w, const heap *h, const str
 			A(w, r->released.addr), S(w, r->released.size));
 		return;
 	}
-	if (c->policy == POLICY_SEGREGATED && r->class_size) {
-		say(o, " -> object %s goes on the front of the %s class list", A(w, r->released.addr),
-			S(w, r->class_size));
-		if (r->span_returned)
-			say(o, "; every object of its span was spare, so the span (%s at %s) returns to the general list",
-				S(w, r->span.size), A(w, r->span.addr));
+	struct heap_block spare;
+	if (r->span_returned) {
+		say(o, " -> object %s (%s) is spare, and so is every other object of its span: the span (%s at %s) returns to the general list",
+			A(w, r->released.addr), S(w, r->released.size), S(w, r->span.size), A(w, r->span.addr));
+		if (r->merges)
+			say(o, " and coalesces with %u %s into %s at %s", r->merges,
+				plural(r->merges, "neighbour", "neighbours"), S(w, r->merged.size), A(w, r->merged.addr));
+		return;
+	}
+	if (block_at(h, r->released.addr, &spare) && spare.state == BLOCK_SPARE) {
+		say(o, " -> object %s goes on the front of the %s class list, spare for the next request of its class",
+			A(w, r->released.addr), S(w, heap_list_class(h, spare.list)));
 		return;
 	}
 	say(o, " -> block %s (%s) is free again", A(w, r->released.addr), S(w, r->released.size));
@@ -268,8 +288,7 @@ static void realloc_words(struct text *o, struct words *w, const heap *h, const 
 			say(o, "; %s of it stay free at %s", S(w, r->remainder.size), A(w, r->remainder.addr));
 		break;
 	case HOW_MOVED:
-		say(o, " -> moved from %s to", A(w, r->old_addr));
-		new_block_words(o, w, h, r);
+		new_block_words(o, w, h, r, "moved to ");
 		if (heap_config_of(h)->policy == POLICY_BUMP)
 			say(o, "; the old block %s (%s) is left dead", A(w, r->released.addr), S(w, r->released.size));
 		else
@@ -277,7 +296,7 @@ static void realloc_words(struct text *o, struct words *w, const heap *h, const 
 		break;
 	default:   /* HOW_NEW: a realloc of a null pointer allocates */
 		say(o, " of a null pointer allocates");
-		new_block_words(o, w, h, r);
+		new_block_words(o, w, h, r, "");
 		break;
 	}
 }
@@ -303,7 +322,7 @@ char *explain_step(char *buf, size_t len, const struct trace *t, const heap *h,
 		if (r->op.kind == OP_REALLOC)
 			realloc_words(&o, &w, h, r);
 		else
-			new_block_words(&o, &w, h, r);
+			new_block_words(&o, &w, h, r, "");
 		break;
 	case HOW_FREED:
 		free_words(&o, &w, h, r);

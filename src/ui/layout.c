@@ -47,16 +47,19 @@ void frame_free(struct frame *f)
 
 struct glyphs {
 	uint32_t payload, header, free, frag, marker, rule, bar, more, dot, arrow, left;
+	uint32_t tl, tr, bl, br;   /* box corners */
 };
 
 static const struct glyphs utf8_glyphs = {
 	.payload = 0x2588, .header = 0x2592, .free = 0x00B7, .frag = 0x2591, .marker = 0x25B6,
 	.rule = 0x2500, .bar = 0x2502, .more = 0x2026, .dot = 0x00B7, .arrow = 0x2192, .left = 0x25C0,
+	.tl = 0x250C, .tr = 0x2510, .bl = 0x2514, .br = 0x2518,
 };
 
 static const struct glyphs ascii_glyphs = {
 	.payload = '#', .header = '+', .free = '.', .frag = ':', .marker = '>',
 	.rule = '-', .bar = '|', .more = '~', .dot = '.', .arrow = '>', .left = '<',
+	.tl = '+', .tr = '+', .bl = '+', .br = '+',
 };
 
 /* The ASCII stand-in for a code point of our own texts; '?' for anything else. */
@@ -205,12 +208,17 @@ static int wrap(struct ctx *x, int r, int c, int width, int maxrows, int style, 
 			const char *q = p;
 			uint32_t cp = next_cp(&q);
 			int cw = cp_width(x, &cp);
-			if (w + cw > width)
+			if (w + cw > width) {
+				if (*p == ' ' || cw == 2)
+					cut = p;   /* a space or a wide (CJK) character begins the next row */
 				break;
+			}
 			if (*p == ' ')
 				cut = p;
 			w += cw;
 			p = q;
+			if (cw == 2)
+				cut = p;   /* a row may also end after a wide character */
 		}
 		if (!*p)
 			cut = p;
@@ -304,7 +312,7 @@ static int touched_ranges(const struct heap_record *r, struct heap_range out[4])
 		out[n++] = (struct heap_range){ r->block, r->block_size };
 		break;
 	case HOW_FREED:
-		out[n++] = r->merged.size ? r->merged : r->released;
+		out[n++] = r->merged.size ? r->merged : r->span_returned ? r->span : r->released;
 		break;
 	default:
 		return 0;
@@ -332,8 +340,10 @@ static void block_label(struct ctx *x, const struct mblock *mb, bool primary, ch
 		snprintf(buf, len, "%s%s", mark, b->id < x->t->nids ? x->t->ids[b->id] : "?");
 	else if (b->state == BLOCK_FREE && x->c->policy == POLICY_BUMP)
 		snprintf(buf, len, "%sbump", mark);
-	else if (b->state == BLOCK_FREE || b->state == BLOCK_SPARE)
+	else if (b->state == BLOCK_FREE)
 		snprintf(buf, len, "%s%s%lu", mark, heap_rover(x->h) == b->addr ? "R" : "", b->list_pos);
+	else if (b->state == BLOCK_SPARE)   /* class lists count in letters: a is the head */
+		snprintf(buf, len, "%s%c", mark, b->list_pos <= 26 ? (char)('a' + b->list_pos - 1) : '+');
 	else
 		snprintf(buf, len, "%s", mark);
 }
@@ -436,7 +446,7 @@ static void draw_map(struct ctx *x)
 		if (mb->first < 0)
 			continue;
 		char label[96];
-		bool primary = ntouched && touched[0].addr == mb->b.addr && mb->b.state != BLOCK_DEAD;
+		bool primary = ntouched && touched[0].addr == mb->b.addr;
 		block_label(x, mb, primary, label, sizeof label);
 		long i = mb->first;
 		if (mb->style == ST_PAYLOAD)
@@ -445,9 +455,27 @@ static void draw_map(struct ctx *x)
 				i++;
 		int style = mb->style == ST_PAYLOAD ? ST_PAYLOAD_LABEL
 			: mb->style == ST_FREE ? ST_FREE_LABEL : ST_FRAG_LABEL;
-		/* The primary block's label starts with the marker, in the pointer style. */
+		/* A label shows whole or not at all (a cut "12" would read as "1"): the
+		 * marker and the label, else the label alone, else the marker alone. The
+		 * primary block's marker is in the pointer style. */
+		long cells = 0, cps = 0;
+		for (long j = i; j <= mb->last; j++)
+			cells += owner[j] == (long)k;
+		for (const char *p = label; *p; cps++)
+			next_cp(&p);
+		const char *s = label;
+		if (cells < cps) {
+			if (!primary)
+				continue;
+			if (cells >= cps - 1) {
+				next_cp(&s);
+				primary = false;
+			} else {
+				label[x->v->ascii ? 1 : 3] = '\0';
+			}
+		}
 		int nth = 0;
-		for (const char *s = label; *s && i <= mb->last; i++) {
+		for (; *s && i <= mb->last; i++) {
 			if (owner[i] != (long)k)
 				continue;
 			uint32_t cp = next_cp(&s);
@@ -480,11 +508,11 @@ static void draw_map(struct ctx *x)
 static const char *order_words(enum heap_order o)
 {
 	switch (o) {
-	case ORDER_LIFO: return "LIFO list";
-	case ORDER_FIFO: return "FIFO list";
-	case ORDER_SIZE: return "size-ordered list";
-	case ORDER_SIZE_DESC: return "list by size, largest first";
-	default: return "address-ordered list";
+	case ORDER_LIFO: return "LIFO order";
+	case ORDER_FIFO: return "FIFO order";
+	case ORDER_SIZE: return "size order";
+	case ORDER_SIZE_DESC: return "size order, largest first";
+	default: return "address order";
 	}
 }
 
@@ -554,11 +582,15 @@ static void draw_legend(struct ctx *x, int r, int c, int width)
 }
 
 /* One free-list entry line: "  2 0x2b0   608 B  split". */
-static void entry_line(struct ctx *x, int r, int c, int width, unsigned long pos,
+static void entry_line(struct ctx *x, int r, int c, int width, unsigned list, unsigned long pos,
 	struct heap_range e, const char *tag, int style)
 {
-	char a[32], sz[32], line[128];
-	snprintf(line, sizeof line, "%2lu %s %8s %s", pos, explain_addr(a, sizeof a, x->c, e.addr),
+	char a[32], sz[32], line[128], at[24];
+	if (list == 0)
+		snprintf(at, sizeof at, "%2lu", pos);
+	else   /* a size class list: positions in letters, as on the map */
+		snprintf(at, sizeof at, " %c", pos <= 26 ? (char)('a' + pos - 1) : '+');
+	snprintf(line, sizeof line, "%s %s %8s %s", at, explain_addr(a, sizeof a, x->c, e.addr),
 		explain_size(sz, sizeof sz, e.size), tag);
 	text(x, r, c, width, style, line);
 }
@@ -596,11 +628,13 @@ static void draw_lists(struct ctx *x, int r0, int r1, int c, int width)
 		size_t cursor = 0;
 		struct heap_range e;
 		unsigned long pos = 0;
-		bool whole = list == 0 && r->ok && r->chosen.size && !r->remainder.size;
+		/* A general-list entry the step used whole is gone: show it where it was. */
+		bool whole = list == 0 && r->ok && r->chosen.size && !r->remainder.size &&
+			!(r->class_size && !r->span.size);
 		while (heap_list_next(x->h, list, &cursor, &e)) {
 			pos++;
 			if (whole && pos == r->chosen_pos && row < r1) {
-				entry_line(x, row++, c, width, pos, r->chosen, "taken", ST_DIM);
+				entry_line(x, row++, c, width, list, pos, r->chosen, "taken", ST_DIM);
 				whole = false;
 			}
 			if (row >= r1)
@@ -621,10 +655,10 @@ static void draw_lists(struct ctx *x, int r0, int r1, int c, int width)
 				tag = "rover", style = ST_POINTER;
 			else if (pos == 1)
 				tag = "head";
-			entry_line(x, row++, c, width, pos, e, tag, style);
+			entry_line(x, row++, c, width, list, pos, e, tag, style);
 		}
 		if (whole && row < r1)
-			entry_line(x, row++, c, width, r->chosen_pos, r->chosen, "taken", ST_DIM);
+			entry_line(x, row++, c, width, list, r->chosen_pos, r->chosen, "taken", ST_DIM);
 	}
 }
 
@@ -731,9 +765,10 @@ static void draw_stats(struct ctx *x, int r, int rows, int width)
 	percent(util, sizeof util, m->footprint ? (double)tot->peak_live / (double)m->footprint : 0);
 	double mean = tot->searches ? (double)tot->searched / (double)tot->searches : 0;
 	snprintf(line, sizeof line,
-		"live %s in %llu blocks \xc2\xb7 free %s \xc2\xb7 largest free %s \xc2\xb7 frag %s \xc2\xb7 "
+		"live %s in %llu %s \xc2\xb7 free %s \xc2\xb7 largest free %s \xc2\xb7 frag %s \xc2\xb7 "
 		"utilization %s \xc2\xb7 internal %s \xc2\xb7 failed %lu \xc2\xb7 searched %lu (mean %.1f)",
 		explain_size(live, sizeof live, m->live), (unsigned long long)m->live_blocks,
+		m->live_blocks == 1 ? "block" : "blocks",
 		explain_size(fr, sizeof fr, m->free_bytes), explain_size(big, sizeof big, m->largest_free),
 		frag, util, explain_size(in, sizeof in, m->internal), tot->failed,
 		x->s->step ? x->r->searched : 0UL, mean);
@@ -779,51 +814,58 @@ static void draw_keybar(struct ctx *x, int r)
 }
 
 static const char *const help_lines[] = {
-	"\xe2\x86\x92  l  Space       next step",
-	"\xe2\x86\x90  h  Backspace   previous step",
-	"Home  g  /  End  G   first / last step",
-	"p  Enter            play / pause",
-	"[  ]                slower / faster",
-	": N Enter           jump to step N",
-	"Tab  Shift-Tab      next / previous block",
-	"click               select a block",
-	"1-6                 bump first next best worst segregated",
-	"+  -                zoom in / out",
-	"\xe2\x86\x91  \xe2\x86\x93  PgUp PgDn    scroll the zoomed map",
-	"?                   this help",
-	"q  Esc              quit",
+	"\xe2\x86\x92  l  Space            next step",
+	"\xe2\x86\x90  h  Backspace        previous step",
+	"Home  g    End  G      first / last step",
+	"p  Enter               play / pause",
+	"[  ]                   slower / faster",
+	": N Enter              jump to step N",
+	"Tab  Shift-Tab         next / previous block (its details show)",
+	"click                  select the block under the mouse",
+	"1 2 3 4 5 6            bump, first, next, best, worst, segregated",
+	"+  -                   zoom in / out",
+	"\xe2\x86\x91  \xe2\x86\x93  PgUp  PgDn       scroll the zoomed map",
+	"?                      this help",
+	"q  Esc                 quit",
 	"",
-	"Map: each block shows its id (in use) or its place in",
-	"the free list (1 = head, R = next-fit rover); \xe2\x96\xb6 marks",
-	"the block this step was about.",
+	"On the map a block in use shows its id, a free block its place",
+	"in the free list (1 is the head, R the next-fit rover), a spare",
+	"object its place in its size class's list (a, b, c, ...).",
+	"\xe2\x96\xb6 marks the block the step was about.",
 };
 
 static void draw_help(struct ctx *x)
 {
 	int n = (int)(sizeof help_lines / sizeof help_lines[0]);
-	int width = 60, height = n + 4;
+	int width = 70, height = n + 4;
 	if (width > x->f->cols)
 		width = x->f->cols;
 	if (height > x->f->rows)
 		height = x->f->rows;
 	int r0 = (x->f->rows - height) / 2, c0 = (x->f->cols - width) / 2;
-	for (int r = r0; r < r0 + height; r++)
+	for (int r = r0; r < r0 + height; r++) {
 		fill(x, r, c0, width, ' ', ST_TEXT);
+		put(x, r, c0, x->g->bar, ST_DIM);
+		put(x, r, c0 + width - 1, x->g->bar, ST_DIM);
+	}
 	heading(x, r0, c0, width, "keys");
-	for (int i = 0; i < n && r0 + 2 + i < r0 + height - 1; i++)
-		text(x, r0 + 2 + i, c0 + 2, width - 4, ST_TEXT, help_lines[i]);
-	text(x, r0 + height - 1, c0 + 2, width - 4, ST_DIM, "press any key to close");
+	put(x, r0, c0, x->g->tl, ST_DIM);
+	put(x, r0, c0 + width - 1, x->g->tr, ST_DIM);
+	fill(x, r0 + height - 1, c0, width, x->g->rule, ST_DIM);
+	put(x, r0 + height - 1, c0, x->g->bl, ST_DIM);
+	put(x, r0 + height - 1, c0 + width - 1, x->g->br, ST_DIM);
+	for (int i = 0; i < n && 1 + i < height - 3; i++)
+		text(x, r0 + 1 + i, c0 + 3, width - 5, ST_TEXT, help_lines[i]);
+	text(x, r0 + height - 2, c0 + 3, width - 5, ST_DIM, "press any key to close");
 }
 
 static void draw_too_small(struct ctx *x)
 {
 	char line[160];
-	snprintf(line, sizeof line, "The terminal is %dx%d; divaviz needs at least %dx%d. "
+	snprintf(line, sizeof line, "Terminal too small: %dx%d. divaviz needs %dx%d. "
 		"Enlarge it, or press q to quit.", x->f->cols, x->f->rows, LAYOUT_MIN_COLS, LAYOUT_MIN_ROWS);
-	int width = x->f->cols - 2 > 0 ? x->f->cols - 2 : x->f->cols;
-	int rows = x->f->rows;
-	int r0 = rows > 4 ? (rows - 4) / 2 : 0;
-	wrap(x, r0, x->f->cols > width ? 1 : 0, width, rows - r0, ST_TEXT, line);
+	int rows = x->f->rows, r0 = rows > 8 ? rows / 2 - 2 : 0;
+	wrap(x, r0, 0, x->f->cols, rows - r0, ST_TEXT, line);
 }
 
 /* ---- the whole screen --------------------------------------------------------- */

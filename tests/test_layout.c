@@ -1,0 +1,778 @@
+/*
+ * test_layout.c - the viewer without a terminal: frames as text, cell by cell; the
+ * step explanations; replay with snapshots; what each key does.
+ */
+#include <locale.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "suites.h"
+
+#include "../src/ui/app.h"
+#include "../src/ui/explain.h"
+#include "divaviz/report.h"
+
+/* ---- helpers --------------------------------------------------------------------- */
+
+/* Reads a trace from text (named t.trc); the test fails on any reader error. */
+static void load(struct trace *t, const char *text)
+{
+	FILE *in = fmemopen((void *)text, strlen(text), "r");
+	ck_assert_ptr_nonnull(in);
+	enum trace_status st = trace_read_stream(t, in, "t.trc");
+	if (st != TRACE_OK)
+		trace_print_errors(t, stderr);
+	ck_assert_int_eq(st, TRACE_OK);
+	fclose(in);
+}
+
+static void load_file(struct trace *t, const char *path)
+{
+	ck_assert_int_eq(trace_read_file(t, path), TRACE_OK);
+}
+
+/* An app over t at step, policy p (-1: the trace's), with the integrity check on. */
+static void open_app(struct app *a, const struct trace *t, int p, unsigned long step, bool ascii)
+{
+	struct heap_config c = t->config;
+	c.check = true;
+	if (p >= 0)
+		c.policy = (enum heap_policy)p;
+	ck_assert_int_eq(session_init(&a->s, t, &c), 0);
+	view_init(&a->v, ascii);
+	ck_assert_int_eq(session_goto(&a->s, step), 0);
+}
+
+/* The frame of rows x cols as rows of text; each row in a static buffer. */
+static struct frame frame;
+static char rows_text[80][1024];
+
+static void render(struct app *a, int rows, int cols)
+{
+	frame_free(&frame);
+	ck_assert(frame_init(&frame, rows, cols));
+	layout_draw(&frame, &a->s, &a->v);
+	for (int r = 0; r < rows && r < 80; r++)
+		frame_row(&frame, r, rows_text[r], sizeof rows_text[r]);
+}
+
+static void expect_frame(const char *const *want, int n)
+{
+	for (int r = 0; r < n; r++)
+		ck_assert_msg(strcmp(rows_text[r], want[r]) == 0, "row %d:\n got  '%s'\n want '%s'", r,
+			rows_text[r], want[r]);
+}
+
+static const struct cell *cell(int r, int c)
+{
+	return &frame.cells[(size_t)r * (size_t)frame.cols + (size_t)c];
+}
+
+static void setup(void)
+{
+	ck_assert_ptr_nonnull(setlocale(LC_CTYPE, "C.UTF-8"));
+}
+
+static void teardown(void)
+{
+	frame_free(&frame);
+}
+
+/* ---- whole frames ------------------------------------------------------------------ */
+
+/* The flagship lesson at step 8 on the smallest full screen, every row. */
+START_TEST(fragment_step8_80x24)
+{
+	static const char *const want[] = {
+		" divaviz  Why first-fit and best-fit fragment differently             step 8/12",
+		" first-fit · address order · coalescing · heap 2048 B · header 8 B · align 8",
+		"── heap map: 1 cell = 4 B, 192 B a row ────────────────│── free list (addr) ────",
+		"0x000 ▒▒▶E████████████████████████████████████████████ │ 1 0x1f8    152 B split",
+		"0x0c0 ████████████████████████████████████████████████ │ 2 0x2b0    608 B",
+		"0x180 ██████████████████████████████1░░░░░░░░░░░░░░░░░ │",
+		"0x240 ░░░░░░░░░░░░░░░░░░░░▒▒g1████2··················· │",
+		"0x300 ················································ │",
+		"0x3c0 ················································ │",
+		"0x480 ····································▒▒g2████▒▒C█ │",
+		"0x540 ████████████████████████████████████████████████ │",
+		"0x600 ████████████████████████████████████████████████ │",
+		"0x6c0 ████████████████████████████████████████████████ │",
+		"0x780 ████████████████████████████████                 │",
+		"      █ payload  ▒ header/pad  · free  ░ fragmented  ▶ this step  1 list order",
+		"── step 8 of 12: alloc E 496 ────────────────────────────── next: alloc F 544 ──",
+		" alloc E 496 -> block 0x000 (504 B with 8 B header); first-fit scanned 1 free",
+		" block: the first one fits; split leaves 152 B free at 0x1f8",
+		" note: A 504-byte block. First-fit takes the first hole that fits (656);",
+		" best-fit the tightest (608).",
+		"",
+		" live 1256 B in 4 blocks · free 760 B · largest free 608 B · frag 20.0% ·",
+		" utilization 98.0% · internal 32 B · failed 0 · searched 1 (mean 1.0)",
+		" ←→ step  p play  g/G first/last  : jump  Tab block  1-6 policy  +/- zoom",
+	};
+	struct trace t;
+	struct app a;
+	load_file(&t, "traces/fragment.trc");
+	open_app(&a, &t, -1, 8, false);
+	render(&a, 24, 80);
+	expect_frame(want, 24);
+	session_free(&a.s);
+	trace_free(&t);
+}
+END_TEST
+
+/* 60x20: the free list folds into one line; best-fit's last step. */
+START_TEST(fragment_compact_60x20)
+{
+	static const char *const want[] = {
+		" divaviz  Why first-fit and best-fit fragment d… step 12/12",
+		" best-fit · address order · coalescing · heap 2048 B · hea…",
+		"── heap map: 1 cell = 8 B, 384 B a row ─────────────────────",
+		"0x000 ▒F██████████████████████████████████████████████",
+		"0x180 █████████████████████▒▶H█████████████1▒E████████",
+		"0x300 ████████████████████████████████████████████████",
+		"0x480 █████2············▒g2█▒C████████████████████████",
+		"0x600 ████████████████████████████████████████████████",
+		"0x780 ████████████████",
+		"",
+		"",
+		"",
+		"      █ payload  ▒ header/pad  · free  ░ fragmented",
+		" free list: 1:0x2a8 8 B 2:0x4a8 104 B",
+		"── step 12 of 12: alloc H 120 ────────── end of the trace ──",
+		" alloc H 120 -> block 0x228 (128 B with 8 B header);",
+		" best-fit scanned all 2 free blocks for the smallest that",
+		" fits (136 B, list entry 1); 1 too small; split leaves 8 B…",
+		" live 1896 B in 5 blocks · free 112 B · largest free 104 B…",
+		" ←→ step  p play  g/G first/last  : jump  Tab block",
+	};
+	struct trace t;
+	struct app a;
+	load_file(&t, "traces/fragment.trc");
+	open_app(&a, &t, POLICY_BEST, 12, false);
+	render(&a, 20, 60);
+	expect_frame(want, 20);
+	session_free(&a.s);
+	trace_free(&t);
+}
+END_TEST
+
+START_TEST(too_small)
+{
+	static const char *const want[] = {
+		"Terminal too small:",
+		"20x6. divaviz needs",
+		"60x16. Enlarge it,",
+		"or press q to quit.",
+		"",
+		"",
+	};
+	struct trace t;
+	struct app a;
+	load_file(&t, "traces/fragment.trc");
+	open_app(&a, &t, -1, 3, false);
+	render(&a, 6, 20);
+	expect_frame(want, 6);
+	ck_assert_int_eq(a.v.geom.rows, 0);   /* no map: clicks hit nothing */
+	ck_assert(layout_hit(&a.s, &a.v, 3, 6) == HEAP_NO_ADDR);
+	render(&a, 24, 59);
+	ck_assert_str_eq(rows_text[10], "Terminal too small: 59x24. divaviz needs 60x16. Enlarge it,");
+	render(&a, 16, 60);
+	ck_assert_str_eq(rows_text[15], " \xe2\x86\x90\xe2\x86\x92 step  p play  g/G first/last  : jump  Tab block");
+	session_free(&a.s);
+	trace_free(&t);
+}
+END_TEST
+
+/* --ascii (or a non-UTF-8 locale): not one byte outside ASCII anywhere. */
+START_TEST(ascii_frame)
+{
+	struct trace t;
+	struct app a;
+	load_file(&t, "traces/fragment.trc");
+	open_app(&a, &t, POLICY_BEST, 12, true);
+	render(&a, 24, 80);
+	for (int r = 0; r < 24; r++)
+		for (const char *p = rows_text[r]; *p; p++)
+			ck_assert_msg((unsigned char)*p < 0x80, "row %d: '%s'", r, rows_text[r]);
+	ck_assert_str_eq(rows_text[3], "0x000 ++F############################################# | 1 0x2a8      8 B split");
+	ck_assert_str_eq(rows_text[5], "0x180 ##########################################++>H## |");
+	ck_assert_str_eq(rows_text[6], "0x240 ##########################1:++E################# |");
+	ck_assert_str_eq(rows_text[9], "0x480 ##########2.........................++g2####++C# |");
+	ck_assert_str_eq(rows_text[14], "      # payload  + header/pad  . free  : fragmented  > this step  1 list order");
+	session_free(&a.s);
+	trace_free(&t);
+}
+END_TEST
+
+/* ---- the block map, cell by cell ----------------------------------------------------- */
+
+static const char tiny[] =
+	"heap 64\nheader 8\nalign 8\n"
+	"alloc A 4\n"      /* [0,16): header 0-7, payload 8-11, padding 12-15 */
+	"alloc B 8\n"      /* [16,32) */
+	"free A\n";
+
+START_TEST(map_states)
+{
+	struct trace t;
+	struct app a;
+	load(&t, tiny);
+	open_app(&a, &t, -1, 2, false);
+	render(&a, 24, 80);
+	/* 64 bytes at 1 byte a cell: two map rows, each with an address row under it. */
+	ck_assert_int_eq(a.v.geom.cell, 1);
+	ck_assert_int_eq(a.v.geom.cols, 48);
+	ck_assert_int_eq(a.v.geom.row_step, 2);
+	ck_assert_int_eq(a.v.geom.left, 5);
+	ck_assert_str_eq(rows_text[2], "── heap map: 1 cell = 1 B, 48 B a row ─────────────────│── free list (addr) ────");
+	ck_assert_str_eq(rows_text[3],
+		"0x00 ▒▒▒▒▒▒▒▒A███▒▒▒▒▒▒▒▒▒▒▒▒▶B██████1···············  │ 1 0x20     32 B split");
+	ck_assert_str_eq(rows_text[4], "     0x00            0x10            0x20              │");
+	ck_assert_str_eq(rows_text[5], "0x30 ················                                  │");
+	/* Styles: header, payload label, payload, padding; B touched; the tail free. */
+	ck_assert_int_eq(cell(3, 5)->style, ST_HEADER);
+	ck_assert_int_eq(cell(3, 13)->style, ST_PAYLOAD_LABEL);
+	ck_assert_int_eq(cell(3, 14)->style, ST_PAYLOAD);
+	ck_assert_int_eq(cell(3, 17)->style, ST_HEADER);       /* padding 12-15 */
+	ck_assert_int_eq(cell(3, 17)->flags, 0);
+	ck_assert_int_eq(cell(3, 29)->style, ST_POINTER);      /* the marker */
+	ck_assert_int_eq(cell(3, 30)->style, ST_PAYLOAD_LABEL);
+	ck_assert_int_eq(cell(3, 31)->flags, CELL_TOUCHED);
+	ck_assert_int_eq(cell(3, 37)->style, ST_FREE_LABEL);
+	ck_assert_int_eq(cell(3, 38)->style, ST_FREE);
+	ck_assert_int_eq(cell(3, 38)->flags, CELL_TOUCHED);    /* the split remainder */
+
+	/* After free A: A's 16 bytes are free but not the largest block: fragmented. */
+	ck_assert_int_eq(session_goto(&a.s, 3), 0);
+	render(&a, 24, 80);
+	ck_assert_str_eq(rows_text[3],
+		"0x00 ▶1░░░░░░░░░░░░░░▒▒▒▒▒▒▒▒B███████2···············  │ 1 0x00     16 B freed");
+	ck_assert_int_eq(cell(3, 5)->style, ST_POINTER);
+	ck_assert_int_eq(cell(3, 6)->style, ST_FRAG_LABEL);
+	ck_assert_int_eq(cell(3, 7)->style, ST_FRAG);
+	ck_assert_int_eq(cell(3, 7)->flags, CELL_TOUCHED);
+	ck_assert_int_eq(cell(3, 21)->flags, 0);
+	ck_assert_str_eq(rows_text[4], "     0x00            0x10            0x20              │ 2 0x20     32 B");
+	session_free(&a.s);
+	trace_free(&t);
+}
+END_TEST
+
+/* A cell shows the smallest block overlapping it: a 1-byte block in a 1 MiB heap
+ * still shows, at any zoom. */
+START_TEST(map_tiny_block_shows)
+{
+	struct trace t;
+	struct app a;
+	load(&t, "heap 1M\nheader 0\nalign 1\nalloc A 1000\nalloc B 1\nalloc C 5000\n");
+	open_app(&a, &t, -1, 3, false);
+	render(&a, 24, 80);
+	ck_assert_int_eq(a.v.geom.cell, 4096);
+	/* Cell 0 holds A (1000 B), B (1 B) and the start of C: B, the smallest, shows;
+	 * C keeps one cell, too small for the step's marker as well as its name. */
+	ck_assert(strncmp(rows_text[3], "0x00000 BC1\xc2\xb7\xc2\xb7", 15) == 0);
+	ck_assert_int_eq(cell(3, 8)->style, ST_PAYLOAD_LABEL);
+	ck_assert_int_eq(cell(3, 9)->style, ST_PAYLOAD_LABEL);
+	ck_assert_int_eq(cell(3, 9)->flags, CELL_TOUCHED);
+	for (unsigned z = 1; z <= 12; z++) {
+		a.v.zoom = z;
+		render(&a, 24, 80);
+		ck_assert_int_eq(a.v.geom.cell, 4096 >> z);
+		ck_assert_msg(strncmp(rows_text[3] + 8, "A", 1) == 0 || strncmp(rows_text[3] + 8, "B", 1) == 0,
+			"zoom %u: '%s'", z, rows_text[3]);
+		bool seen = false;
+		for (int r = 3; r < 3 + a.v.geom.rows; r++)
+			if (strchr(rows_text[r] + 8, 'B'))
+				seen = true;
+		ck_assert_msg(seen, "zoom %u: B vanished", z);
+	}
+	session_free(&a.s);
+	trace_free(&t);
+}
+END_TEST
+
+/* Wide characters in a note take two cells (the second covered), and wrapping
+ * counts columns, not bytes. */
+START_TEST(wide_note)
+{
+	char text[2048] = "heap 256\nnote \"";
+	for (int i = 0; i < 60; i++)
+		strcat(text, "\xe6\xbc\xa2");   /* U+6F22, two columns */
+	strcat(text, "\"\nalloc A 10\n");
+	struct trace t;
+	struct app a;
+	load(&t, text);
+	open_app(&a, &t, -1, 1, false);
+	render(&a, 24, 80);
+	/* The note starts on the text area's third row, after the two-row explanation. */
+	int r = 18;
+	ck_assert(strncmp(rows_text[r], " note: \xe6\xbc\xa2", 10) == 0);
+	ck_assert_int_eq(cell(r, 7)->ch, 0x6F22);
+	ck_assert_int_eq(cell(r, 8)->ch, 0);
+	/* 6 columns of "note: " + 36 characters of 2 = 78 columns: the row is full. */
+	ck_assert_int_eq(cell(r, 77)->ch, 0x6F22);
+	ck_assert_int_eq(cell(r, 78)->ch, 0);
+	ck_assert_int_eq(cell(r, 79)->ch, ' ');
+	ck_assert_int_eq(cell(r + 1, 1)->ch, 0x6F22);
+	session_free(&a.s);
+	trace_free(&t);
+}
+END_TEST
+
+/* ---- explanations ----------------------------------------------------------------------- */
+
+static const char lesson[] =
+	"heap 256\n"
+	"alloc A 20\nalloc B 40\nalloc C 20\nalloc D 20\n"
+	"free A\nfree C\n"
+	"alloc E 8\n"          /* 7 */
+	"alloc F 200\n"        /* 8: fails */
+	"realloc D 24\n"       /* 9: stays */
+	"realloc D 30\n"       /* 10 */
+	"realloc B 60\n"       /* 11 */
+	"free F\n"             /* 12: a null pointer */
+	"realloc E 100\n"      /* 13: fails */
+	"compact\n";
+
+static void expect_words(const char *trace_text, enum heap_policy p, unsigned long step, const char *want)
+{
+	struct trace t;
+	struct app a;
+	char buf[1024];
+	load(&t, trace_text);
+	open_app(&a, &t, (int)p, step, false);
+	explain_step(buf, sizeof buf, &t, a.s.h, heap_last(a.s.h));
+	ck_assert_msg(strcmp(buf, want) == 0, "%s step %lu:\n got  '%s'\n want '%s'", heap_policy_name(p),
+		step, buf, want);
+	session_free(&a.s);
+	trace_free(&t);
+}
+
+START_TEST(explain_free_list_policies)
+{
+	expect_words(lesson, POLICY_FIRST, 1, "alloc A 20 -> block 0x00 (32 B with 8 B header); first-fit "
+		"scanned 1 free block: the first one fits; split leaves 224 B free at 0x20");
+	expect_words(lesson, POLICY_FIRST, 5, "free A -> block 0x00 (32 B) is free again");
+	expect_words(lesson, POLICY_FIRST, 7, "alloc E 8 -> block 0x00 (16 B with 8 B header); first-fit "
+		"scanned 1 free block: the first one fits; split leaves 16 B free at 0x10");
+	expect_words(lesson, POLICY_FIRST, 8, "FAILED: alloc F 200 needs a 208 B block but only 160 B are "
+		"free: the heap is full; F is a null pointer");
+	expect_words(lesson, POLICY_FIRST, 9, "realloc D 24 -> stays in block 0x70 (32 B with 8 B header): "
+		"the request still fits");
+	expect_words(lesson, POLICY_FIRST, 10, "realloc D 30 -> grew in place at 0x70 to 40 B by taking the "
+		"start of the free block after it; 104 B of it stay free at 0x98");
+	expect_words(lesson, POLICY_FIRST, 12, "free F: F's allocation had failed, so this frees a null "
+		"pointer and does nothing");
+	expect_words(lesson, POLICY_FIRST, 13, "FAILED: realloc E 100 needs a 112 B block; 128 B free but the "
+		"largest block is 104 B (external fragmentation); E keeps its block at 0x00");
+	expect_words(lesson, POLICY_FIRST, 14, "compact -> slid 2 blocks toward the base; all free memory is "
+		"now one block of 128 B at 0x80");
+	expect_words(lesson, POLICY_NEXT, 7, "alloc E 8 -> block 0x90 (16 B with 8 B header); next-fit started "
+		"at the rover and scanned 1 free block: the first one fits; split leaves 96 B free at 0xa0");
+	expect_words(lesson, POLICY_BEST, 1, "alloc A 20 -> block 0x00 (32 B with 8 B header); best-fit "
+		"scanned the only free block (256 B); split leaves 224 B free at 0x20");
+	expect_words(lesson, POLICY_BEST, 7, "alloc E 8 -> block 0x00 (16 B with 8 B header); best-fit scanned "
+		"all 3 free blocks for the smallest that fits (32 B, list entry 1); split leaves 16 B free at 0x10");
+	expect_words(lesson, POLICY_WORST, 10, "realloc D 30 -> moved to block 0xa0 (40 B with 8 B header); "
+		"worst-fit scanned all 3 free blocks for the largest that fits (96 B, list entry 3); 2 too small; "
+		"split leaves 56 B free at 0xc8; the old block 0x70 (32 B) is freed");
+}
+END_TEST
+
+START_TEST(explain_first_fit_skips)
+{
+	expect_words("heap 1K\nalloc A 8\nalloc B 8\nalloc C 8\nalloc D 8\nalloc E 100\n"
+		"free A\nfree C\nalloc X 50\n", POLICY_FIRST, 8,
+		"alloc X 50 -> block 0x0b0 (64 B with 8 B header); first-fit scanned 3 free blocks, skipped 2 "
+		"too small; split leaves 784 B free at 0x0f0");
+	expect_words("heap 1K\nalloc A 8\nalloc B 8\nalloc C 8\nfree A\nalloc X 8\n", POLICY_FIRST, 5,
+		"alloc X 8 -> block 0x000 (16 B with 8 B header); first-fit scanned 1 free block: the first one "
+		"fits; took the whole 16 B block");
+	expect_words("heap 1K\nalloc A 8\nalloc B 8\nalloc C 8\nfree A\nfree B\n", POLICY_FIRST, 5,
+		"free B -> block 0x010 (16 B) is free again; coalesced with 1 neighbour into 32 B at 0x000");
+	expect_words("heap 1K\ncoalesce no\nalloc A 8\nalloc B 8\nfree A\nfree B\n", POLICY_FIRST, 4,
+		"free B -> block 0x010 (16 B) is free again (coalescing is off)");
+}
+END_TEST
+
+START_TEST(explain_bump)
+{
+	expect_words(lesson, POLICY_BUMP, 1, "alloc A 20 -> block 0x00 (32 B with 8 B header); the bump "
+		"pointer moves to 0x20");
+	expect_words(lesson, POLICY_BUMP, 5, "free A -> block 0x00 (32 B) is now dead: a bump allocator never "
+		"reuses memory behind its pointer");
+	expect_words(lesson, POLICY_BUMP, 8, "FAILED: alloc F 200 needs a 208 B block but only 96 B remain past "
+		"the bump pointer at 0xa0; 64 B are dead behind it, which only compact wins back; F is a null pointer");
+	expect_words(lesson, POLICY_BUMP, 10, "realloc D 30 -> moved to block 0xa0 (40 B with 8 B header); the "
+		"bump pointer moves to 0xc8; the old block 0x70 (32 B) is left dead");
+	expect_words(lesson, POLICY_BUMP, 14, "compact -> slid 3 blocks toward the base; all free memory is now "
+		"one block of 152 B at 0x68");
+}
+END_TEST
+
+START_TEST(explain_segregated)
+{
+	static const char seg[] = "heap 1K\nalloc A 20\nalloc B 20\nalloc L 600\nfree A\nalloc C 20\n"
+		"free C\nfree B\nalloc X 400\n";
+	expect_words(seg, POLICY_SEGREGATED, 1, "alloc A 20 -> object 0x000 of the 32 B class; the class list "
+		"was empty, so segregated fit carved a span of 8 objects (256 B) at 0x000 from the general list "
+		"(first-fit scanned 1 free block: the first one fits; split leaves 768 B free at 0x100)");
+	expect_words(seg, POLICY_SEGREGATED, 2, "alloc B 20 -> object 0x020 of the 32 B class; taken from the "
+		"head of the class list");
+	expect_words(seg, POLICY_SEGREGATED, 3, "alloc L 600 -> object 0x100 of the 768 B class (160 B more "
+		"than the 608 B needed: internal fragmentation); the class list was empty, so segregated fit carved "
+		"a span of 1 object (768 B) at 0x100 from the general list (first-fit scanned 1 free block: the "
+		"first one fits; took the whole 768 B block)");
+	expect_words(seg, POLICY_SEGREGATED, 4, "free A -> object 0x000 goes on the front of the 32 B class "
+		"list, spare for the next request of its class");
+	expect_words(seg, POLICY_SEGREGATED, 7, "free B -> object 0x020 (32 B) is spare, and so is every other "
+		"object of its span: the span (256 B at 0x000) returns to the general list");
+	expect_words(seg, POLICY_SEGREGATED, 8, "FAILED: alloc X 400 needs a 408 B block but only 256 B are "
+		"free: the heap is full; the 512 B class list was empty and no free block could hold a span; X is "
+		"a null pointer");
+}
+END_TEST
+
+START_TEST(explain_units)
+{
+	char buf[32];
+	struct heap_config c;
+	heap_config_default(&c);
+	ck_assert_str_eq(explain_addr(buf, sizeof buf, &c, 0x1f8), "0x1f8");
+	c.base = 1000;
+	c.size = 100;
+	ck_assert_str_eq(explain_addr(buf, sizeof buf, &c, 1000), "0x3e8");
+	c.base = 0;
+	c.size = HEAP_MAX_SIZE;
+	ck_assert_str_eq(explain_addr(buf, sizeof buf, &c, 16), "0x0000000010");
+	ck_assert_str_eq(explain_size(buf, sizeof buf, 9999), "9999 B");
+	ck_assert_str_eq(explain_size(buf, sizeof buf, 10000), "9.8 KiB");
+	ck_assert_str_eq(explain_size(buf, sizeof buf, 1 << 20), "1024.0 KiB");
+	ck_assert_str_eq(explain_size(buf, sizeof buf, 10 << 20), "10.0 MiB");
+	ck_assert_str_eq(explain_size(buf, sizeof buf, HEAP_MAX_SIZE), "1024.0 GiB");
+}
+END_TEST
+
+/* ---- the session: any step, either way, is the straight replay's ------------------------- */
+
+/* A trace long enough for several snapshots (every 64 steps). */
+static char *long_trace(void)
+{
+	size_t cap = 64 * 1024, n = 0;
+	char *text = malloc(cap);
+	ck_assert_ptr_nonnull(text);
+	n += (size_t)snprintf(text + n, cap - n, "heap 64K\n");
+	for (int i = 0; i < 200; i++) {
+		n += (size_t)snprintf(text + n, cap - n, "alloc a%d %d\n", i, 8 + (i * 37) % 300);
+		if (i % 3 == 2)
+			n += (size_t)snprintf(text + n, cap - n, "free a%d\n", i - 1);
+	}
+	return text;
+}
+
+START_TEST(session_back_is_straight)
+{
+	char *text = long_trace();
+	struct trace t;
+	load(&t, text);
+	ck_assert_uint_gt(t.nops, 200);
+	for (int p = 0; p < POLICY_COUNT; p++) {
+		struct app a, fresh;
+		open_app(&a, &t, p, t.nops, false);
+		static const unsigned long visits[] = { 10, 130, 64, 65, 63, 0, 200, 129, 1 };
+		for (size_t i = 0; i < sizeof visits / sizeof visits[0]; i++) {
+			ck_assert_int_eq(session_goto(&a.s, visits[i]), 0);
+			render(&a, 30, 100);
+			char got[30][1024];
+			memcpy(got, rows_text, sizeof got);
+			open_app(&fresh, &t, p, visits[i], false);
+			render(&fresh, 30, 100);
+			for (int r = 0; r < 30; r++)
+				ck_assert_msg(strcmp(got[r], rows_text[r]) == 0, "%s step %lu row %d:\n'%s'\n'%s'",
+					heap_policy_name((enum heap_policy)p), visits[i], r, got[r], rows_text[r]);
+			ck_assert_mem_eq(&a.s.totals, &fresh.s.totals, sizeof a.s.totals);
+			session_free(&fresh.s);
+		}
+		session_free(&a.s);
+	}
+	trace_free(&t);
+	free(text);
+}
+END_TEST
+
+/* The stats panel's running totals agree with --summary's, for every shipped lesson. */
+START_TEST(session_totals_match_summary)
+{
+	static const char *const traces[] = {
+		"traces/fragment.trc", "traces/first-fit.trc", "traces/next-fit.trc", "traces/best-fit.trc",
+		"traces/worst-fit.trc", "traces/bump.trc", "traces/segregated.trc",
+	};
+	for (size_t i = 0; i < sizeof traces / sizeof traces[0]; i++) {
+		struct trace t;
+		load_file(&t, traces[i]);
+		for (int p = 0; p < POLICY_COUNT; p++) {
+			struct app a;
+			struct summary sum;
+			char err[128];
+			open_app(&a, &t, p, t.nops, false);
+			struct heap_config c = a.s.config;
+			ck_assert_int_eq(report_summarize(&t, &c, &sum, err, sizeof err), 0);
+			ck_assert_uint_eq(a.s.totals.failed, sum.failed);
+			ck_assert_uint_eq(a.s.totals.first_fail, sum.first_fail);
+			ck_assert_uint_eq(a.s.totals.peak_live, sum.peak_live);
+			double mean = a.s.totals.searches ? (double)a.s.totals.searched / (double)a.s.totals.searches : 0;
+			ck_assert(mean == sum.mean_searched);
+			session_free(&a.s);
+		}
+		trace_free(&t);
+	}
+}
+END_TEST
+
+/* ---- keys ------------------------------------------------------------------------------- */
+
+static void keys(struct app *a, const int *k, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		ck_assert_int_eq(app_key(a, k[i]), APP_CONTINUE);
+}
+#define KEYS(a, ...) keys(a, (const int[]){ __VA_ARGS__ }, sizeof (const int[]){ __VA_ARGS__ } / sizeof(int))
+
+START_TEST(keys_step_and_jump)
+{
+	struct trace t;
+	struct app a;
+	load_file(&t, "traces/fragment.trc");
+	open_app(&a, &t, -1, 0, false);
+	render(&a, 24, 80);
+	KEYS(&a, AK_RIGHT, 'l', ' ');
+	ck_assert_uint_eq(a.s.step, 3);
+	KEYS(&a, AK_LEFT, 'h');
+	ck_assert_uint_eq(a.s.step, 1);
+	KEYS(&a, AK_BACKSPACE, 127);
+	ck_assert_uint_eq(a.s.step, 0);
+	ck_assert_str_eq(a.v.message, "this is the first step");
+	KEYS(&a, 'G');
+	ck_assert_uint_eq(a.s.step, 12);
+	ck_assert_str_eq(a.v.message, "");
+	KEYS(&a, AK_RIGHT);
+	ck_assert_uint_eq(a.s.step, 12);
+	ck_assert_str_eq(a.v.message, "this is the last step (g goes back to the first)");
+	KEYS(&a, 'g');
+	ck_assert_uint_eq(a.s.step, 0);
+	KEYS(&a, AK_END);
+	ck_assert_uint_eq(a.s.step, 12);
+	KEYS(&a, AK_HOME);
+	ck_assert_uint_eq(a.s.step, 0);
+
+	/* ": N Enter" jumps; the prompt shows in the key bar while it is typed. */
+	KEYS(&a, ':', '1', '5');
+	ck_assert(a.v.prompting);
+	render(&a, 24, 80);
+	ck_assert_str_eq(rows_text[23], " jump to step (0-12): 15_   Enter go, Esc cancel");
+	KEYS(&a, AK_BACKSPACE, AK_ENTER);
+	ck_assert(!a.v.prompting);
+	ck_assert_uint_eq(a.s.step, 1);
+	KEYS(&a, ':', '9', '9', '\r');
+	ck_assert_uint_eq(a.s.step, 1);
+	ck_assert_str_eq(a.v.message, "no step 99: the trace has 12 steps");
+	render(&a, 24, 80);
+	ck_assert_str_eq(rows_text[23], " no step 99: the trace has 12 steps");
+	KEYS(&a, ':', '7', AK_ESCAPE);   /* Esc cancels the prompt, and does not quit */
+	ck_assert_uint_eq(a.s.step, 1);
+	KEYS(&a, ':', '8', '\n');
+	ck_assert_uint_eq(a.s.step, 8);
+	session_free(&a.s);
+	trace_free(&t);
+}
+END_TEST
+
+START_TEST(keys_play)
+{
+	struct trace t;
+	struct app a;
+	load_file(&t, "traces/fragment.trc");
+	open_app(&a, &t, -1, 10, false);
+	KEYS(&a, 'p');
+	ck_assert(a.v.playing);
+	render(&a, 24, 80);
+	ck_assert(strstr(rows_text[23], "playing 4/s"));
+	KEYS(&a, ']', ']');
+	ck_assert_str_eq(a.v.message, "speed: 16 steps a second");
+	ck_assert_int_eq(app_tick(&a), APP_CONTINUE);
+	ck_assert_uint_eq(a.s.step, 11);
+	ck_assert_int_eq(app_tick(&a), APP_CONTINUE);
+	ck_assert_uint_eq(a.s.step, 12);
+	ck_assert(!a.v.playing);        /* it stops at the last step */
+	KEYS(&a, AK_ENTER);            /* and starts over from the first */
+	ck_assert(a.v.playing);
+	ck_assert_uint_eq(a.s.step, 0);
+	ck_assert_int_eq(app_tick(&a), APP_CONTINUE);
+	KEYS(&a, 'p');
+	ck_assert(!a.v.playing);
+	ck_assert_int_eq(app_tick(&a), APP_CONTINUE);   /* paused: a tick does nothing */
+	ck_assert_uint_eq(a.s.step, 1);
+	KEYS(&a, 'p', AK_RIGHT);       /* stepping by hand pauses */
+	ck_assert(!a.v.playing);
+	ck_assert_uint_eq(a.s.step, 2);
+	for (int i = 0; i < 10; i++)
+		KEYS(&a, '[');
+	ck_assert_str_eq(a.v.message, "speed: 1 steps a second");
+	session_free(&a.s);
+	trace_free(&t);
+}
+END_TEST
+
+START_TEST(keys_policy_switch)
+{
+	struct trace t;
+	struct app a;
+	load_file(&t, "traces/fragment.trc");
+	open_app(&a, &t, -1, 10, false);
+	ck_assert(heap_last(a.s.h)->ok);           /* first-fit serves G */
+	KEYS(&a, '4');
+	ck_assert_int_eq(a.s.config.policy, POLICY_BEST);
+	ck_assert_uint_eq(a.s.step, 10);
+	ck_assert(!heap_last(a.s.h)->ok);          /* best-fit fails it */
+	ck_assert_str_eq(a.v.message, "best-fit, replayed to step 10");
+	KEYS(&a, AK_LEFT);
+	ck_assert_uint_eq(a.s.step, 9);
+	ck_assert_int_eq(a.s.config.policy, POLICY_BEST);
+	static const char *const names[] = { "bump", "first-fit", "next-fit", "best-fit", "worst-fit",
+		"segregated fit" };
+	for (int k = '1'; k <= '6'; k++) {
+		KEYS(&a, k);
+		ck_assert_int_eq(a.s.config.policy, k - '1');
+		ck_assert_uint_eq(a.s.step, 9);
+		render(&a, 24, 80);
+		ck_assert(strncmp(rows_text[1] + 1, names[k - '1'], strlen(names[k - '1'])) == 0);
+	}
+	session_free(&a.s);
+	trace_free(&t);
+}
+END_TEST
+
+START_TEST(keys_block_cursor_and_click)
+{
+	struct trace t;
+	struct app a;
+	load_file(&t, "traces/fragment.trc");
+	open_app(&a, &t, -1, 8, false);
+	render(&a, 24, 80);
+	ck_assert(a.v.selected == HEAP_NO_ADDR);
+	KEYS(&a, '\t');
+	ck_assert_uint_eq(a.v.selected, 0x000);
+	KEYS(&a, '\t');
+	ck_assert_uint_eq(a.v.selected, 0x1f8);
+	render(&a, 24, 80);
+	ck_assert_str_eq(rows_text[20], " block 0x1f8: free, 152 B, entry 1 of the free list");
+	ck_assert_int_eq(cell(5, 36)->flags, CELL_SELECTED | CELL_TOUCHED);
+	KEYS(&a, AK_BACKTAB);
+	ck_assert_uint_eq(a.v.selected, 0x000);
+	render(&a, 24, 80);
+	ck_assert_str_eq(rows_text[20], " E at 0x000: requested 496 B, block 504 B, wasted 8 B, allocated at step 8;…");
+	KEYS(&a, AK_BACKTAB);                       /* wraps to the last block */
+	ck_assert_uint_eq(a.v.selected, 0x530);
+
+	/* A click on the map selects the block under it: row 9 is 0x480, 4 B a cell. */
+	ck_assert_uint_eq(layout_hit(&a.s, &a.v, 9, 6), 0x480);
+	ck_assert_uint_eq(layout_hit(&a.s, &a.v, 9, 6 + 41), 0x480 + 41 * 4);
+	ck_assert(layout_hit(&a.s, &a.v, 9, 5) == HEAP_NO_ADDR);          /* the address column */
+	ck_assert(layout_hit(&a.s, &a.v, 13, 6 + 32) == HEAP_NO_ADDR);    /* past the heap's end */
+	ck_assert(layout_hit(&a.s, &a.v, 2, 10) == HEAP_NO_ADDR);         /* the heading */
+	app_click(&a, 9, 6 + 41);                  /* 0x524: g2's block, 0x510 to 0x530 */
+	ck_assert_uint_eq(a.v.selected, 0x510);
+	render(&a, 24, 80);
+	ck_assert_str_eq(rows_text[20], " g2 at 0x510: requested 24 B, block 32 B, wasted 8 B, allocated at step 4;…");
+	session_free(&a.s);
+	trace_free(&t);
+}
+END_TEST
+
+START_TEST(keys_zoom_scroll_help_quit)
+{
+	struct trace t;
+	struct app a;
+	load_file(&t, "traces/fragment.trc");
+	open_app(&a, &t, -1, 11, false);
+	render(&a, 24, 80);
+	ck_assert_uint_eq(a.v.geom.cell, 4);
+	KEYS(&a, '+');
+	render(&a, 24, 80);
+	ck_assert_uint_eq(a.v.geom.cell, 2);
+	ck_assert_uint_eq(a.v.geom.total, 22);
+	ck_assert_str_eq(rows_text[2], "── heap map: 1 cell = 2 B, 96 B a row, rows 1-11 of 22 │── free list (addr) ────");
+	KEYS(&a, AK_PAGE_DOWN);
+	render(&a, 24, 80);
+	ck_assert_uint_eq(a.v.scroll, 10);                 /* a page is the rows shown less one */
+	ck_assert(strncmp(rows_text[3], "0x3c0 ", 6) == 0);
+	KEYS(&a, AK_PAGE_DOWN, AK_PAGE_DOWN);
+	render(&a, 24, 80);
+	ck_assert_uint_eq(a.v.scroll, 11);                 /* clamped: the last row is at the bottom */
+	KEYS(&a, AK_UP);
+	render(&a, 24, 80);
+	ck_assert_uint_eq(a.v.scroll, 10);
+	KEYS(&a, '+', '+');
+	render(&a, 24, 80);
+	ck_assert_uint_eq(a.v.geom.cell, 1);
+	KEYS(&a, '+');
+	ck_assert_str_eq(a.v.message, "zoomed in all the way: 1 byte a cell");
+	KEYS(&a, '-', '-', '-', '-');
+	ck_assert_str_eq(a.v.message, "zoomed out all the way: the whole heap shows");
+	/* Zoomed in, a step scrolls its block into view: E lands at 0x000. */
+	a.v.zoom = 2;
+	a.v.scroll = 1000;
+	ck_assert_int_eq(session_goto(&a.s, 7), 0);
+	render(&a, 24, 80);
+	ck_assert_uint_eq(a.v.scroll, a.v.geom.total - (unsigned long)a.v.geom.rows);
+	KEYS(&a, AK_RIGHT);
+	render(&a, 24, 80);
+	ck_assert_uint_eq(heap_last(a.s.h)->block, 0);
+	ck_assert_uint_eq(a.v.scroll, 0);
+
+	KEYS(&a, '?');
+	ck_assert(a.v.help);
+	render(&a, 24, 80);
+	ck_assert_str_eq(rows_text[1], " firs┌─ keys ─────────────────────────────────────────────────────────────┐8");
+	ck_assert_str_eq(rows_text[2], "── he│  →  l  Space            next step                                  │ ────");
+	ck_assert_str_eq(rows_text[10], "0x150│  1 2 3 4 5 6            bump, first, next, best, worst, segregated │");
+	ck_assert_str_eq(rows_text[21], " live│  press any key to close                                            │");
+	ck_assert_str_eq(rows_text[22], " util└────────────────────────────────────────────────────────────────────┘");
+	KEYS(&a, 'q');                 /* closes the help; does not quit */
+	ck_assert(!a.v.help);
+	ck_assert_int_eq(app_key(&a, 'q'), APP_QUIT);
+	ck_assert_int_eq(app_key(&a, AK_ESCAPE), APP_QUIT);
+	session_free(&a.s);
+	trace_free(&t);
+}
+END_TEST
+
+Suite *layout_suite(void)
+{
+	Suite *s = suite_create("layout");
+	TCase *tc = tcase_create("layout");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 30);
+	tcase_add_test(tc, fragment_step8_80x24);
+	tcase_add_test(tc, fragment_compact_60x20);
+	tcase_add_test(tc, too_small);
+	tcase_add_test(tc, ascii_frame);
+	tcase_add_test(tc, map_states);
+	tcase_add_test(tc, map_tiny_block_shows);
+	tcase_add_test(tc, wide_note);
+	tcase_add_test(tc, explain_free_list_policies);
+	tcase_add_test(tc, explain_first_fit_skips);
+	tcase_add_test(tc, explain_bump);
+	tcase_add_test(tc, explain_segregated);
+	tcase_add_test(tc, explain_units);
+	tcase_add_test(tc, session_back_is_straight);
+	tcase_add_test(tc, session_totals_match_summary);
+	tcase_add_test(tc, keys_step_and_jump);
+	tcase_add_test(tc, keys_play);
+	tcase_add_test(tc, keys_policy_switch);
+	tcase_add_test(tc, keys_block_cursor_and_click);
+	tcase_add_test(tc, keys_zoom_scroll_help_quit);
+	suite_add_tcase(s, tc);
+	return s;
+}
