@@ -369,7 +369,8 @@ static int step_option(struct options *o, const struct trace *t)
 	if (st != NUMBER_OK)
 		return number_option("--step", o->step, false, &n);
 	if (n > t->nops) {
-		fprintf(stderr, "divaviz: --step: %s: the trace has %lu steps\n", t->name, t->nops);
+		fprintf(stderr, "divaviz: --step: %s has steps 0 to %lu, not %s\n"
+			"Try 'divaviz --help' for more information.\n", t->name, t->nops, o->step);
 		return EX_USAGE;
 	}
 	o->ui.step = (unsigned long)n;

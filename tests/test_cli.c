@@ -262,6 +262,15 @@ static const struct usage_case usage_cases[] = {
 	{ { "--version=1" }, "option '--version=1' takes no value" },
 	{ { "--batch=1", "t.trc" }, "option '--batch=1' takes no value" },
 	{ { "t.trc", "--check=yes" }, "option '--check=yes' takes no value" },
+	/* the viewer's options, with a headless mode */
+	{ { "--batch", "--ascii", "t.trc" },
+		"--step, --ascii and --no-color go with the viewer, not --batch or --summary" },
+	{ { "--summary", "--step=3", "t.trc" },
+		"--step, --ascii and --no-color go with the viewer, not --batch or --summary" },
+	{ { "--no-color", "--summary", "t.trc" },
+		"--step, --ascii and --no-color go with the viewer, not --batch or --summary" },
+	{ { "--compare=first,best", "t.trc" }, "the viewer shows one policy at a time (-p NAME, or keys "
+		"1-6); --compare goes with --batch or --summary" },
 	/* an unknown letter in a cluster that follows a long option is still a letter */
 	{ { "--batch", "-zq", "t.trc" }, "unknown option '-z'" },
 };
@@ -275,6 +284,28 @@ START_TEST(usage_errors)
 	ck_assert_msg(r.status == 64, "case %d: status %d", _i, r.status);
 	ck_assert_msg(strcmp(r.err, want) == 0, "case %d: stderr\n%s\nwanted\n%s", _i, r.err, want);
 	ck_assert_str_eq(r.out, "");
+	run_free(&r);
+}
+END_TEST
+
+/* --step names a step of the trace: checked once the trace is read, before any
+ * terminal is touched. */
+START_TEST(step_out_of_range)
+{
+	struct run r = run(NULL, "--step=13", "traces/fragment.trc", NULL);
+	ck_assert_int_eq(r.status, 64);
+	ck_assert_str_eq(r.err, "divaviz: --step: traces/fragment.trc has steps 0 to 12, not 13\n"
+		"Try 'divaviz --help' for more information.\n");
+	ck_assert_str_eq(r.out, "");
+	run_free(&r);
+	r = run(NULL, "--step", "3x", "traces/fragment.trc", NULL);
+	ck_assert_int_eq(r.status, 64);
+	ck_assert_str_eq(r.err, "divaviz: --step: '3x' is not a number\n"
+		"Try 'divaviz --help' for more information.\n");
+	run_free(&r);
+	/* In range, it gets as far as the terminal: not one here, so 69. */
+	r = run(NULL, "--step=12", "traces/fragment.trc", NULL);
+	ck_assert_int_eq(r.status, 69);
 	run_free(&r);
 }
 END_TEST
@@ -687,6 +718,7 @@ Suite *cli_suite(void)
 	tcase_add_test(tc, help_names_the_modes);
 	tcase_add_test(tc, version);
 	tcase_add_loop_test(tc, usage_errors, 0, sizeof usage_cases / sizeof usage_cases[0]);
+	tcase_add_test(tc, step_out_of_range);
 	tcase_add_test(tc, bad_trace_is_65);
 	tcase_add_test(tc, bad_ops_is_65);
 	tcase_add_test(tc, missing_file_is_66);
