@@ -14,6 +14,7 @@ Suite *trace_suite(void);       /* test_trace.c: readers and their messages */
 Suite *report_suite(void);      /* test_report.c: --batch and --summary output */
 Suite *cli_suite(void);         /* test_cli.c: the binary's options and exit status */
 Suite *model_suite(void);       /* test_model.c: --batch against tests/model.py */
+Suite *tui_suite(void);         /* test_tui.c: the viewer in tmux, keys to screen */
 Suite *install_suite(void);     /* test_install.c: make install, uninstall, the man page */
 Suite *layout_suite(void);      /* test_layout.c: the viewer's frames, words and keys */
 

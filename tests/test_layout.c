@@ -108,7 +108,7 @@ START_TEST(fragment_step8_80x24)
 		"",
 		" live 1256 B in 4 blocks · free 760 B · largest free 608 B · frag 20.0% ·",
 		" utilization 98.0% · internal 32 B · failed 0 · searched 1 (mean 1.0)",
-		" ←→ step  p play  g/G first/last  : jump  Tab block  1-6 policy  +/- zoom",
+		" ←→ step  p play  ? help  q quit  g/G first/last  : jump  Tab block  1-6 policy",
 	};
 	struct trace t;
 	struct app a;
@@ -144,7 +144,7 @@ START_TEST(fragment_compact_60x20)
 		" best-fit scanned all 2 free blocks for the smallest that",
 		" fits (136 B, list entry 1); 1 too small; split leaves 8 B…",
 		" live 1896 B in 5 blocks · free 112 B · largest free 104 B…",
-		" ←→ step  p play  g/G first/last  : jump  Tab block",
+		" ←→ step  p play  ? help  q quit  g/G first/last  : jump",
 	};
 	struct trace t;
 	struct app a;
@@ -178,7 +178,7 @@ START_TEST(too_small)
 	render(&a, 24, 59);
 	ck_assert_str_eq(rows_text[10], "Terminal too small: 59x24. divaviz needs 60x16. Enlarge it,");
 	render(&a, 16, 60);
-	ck_assert_str_eq(rows_text[15], " \xe2\x86\x90\xe2\x86\x92 step  p play  g/G first/last  : jump  Tab block");
+	ck_assert_str_eq(rows_text[15], " \xe2\x86\x90\xe2\x86\x92 step  p play  ? help  q quit  g/G first/last  : jump");
 	session_free(&a.s);
 	trace_free(&t);
 }
@@ -597,7 +597,7 @@ START_TEST(keys_play)
 	KEYS(&a, 'p');
 	ck_assert(a.v.playing);
 	render(&a, 24, 80);
-	ck_assert(strstr(rows_text[23], "playing 4/s"));
+	ck_assert_str_eq(rows_text[23], " \xe2\x86\x90\xe2\x86\x92 step  p play  ? help  q quit  g/G first/last  : jump            playing 4/s");
 	KEYS(&a, ']', ']');
 	ck_assert_str_eq(a.v.message, "speed: 16 steps a second");
 	ck_assert_int_eq(app_tick(&a), APP_CONTINUE);

@@ -792,9 +792,9 @@ static void draw_keybar(struct ctx *x, int r)
 		return;
 	}
 	static const char *const keys[][2] = {
-		{ "\xe2\x86\x90\xe2\x86\x92", "step" }, { "p", "play" }, { "g/G", "first/last" },
-		{ ":", "jump" }, { "Tab", "block" }, { "1-6", "policy" }, { "+/-", "zoom" },
-		{ "?", "help" }, { "q", "quit" }, { "[/]", "speed" },
+		{ "\xe2\x86\x90\xe2\x86\x92", "step" }, { "p", "play" }, { "?", "help" }, { "q", "quit" },
+		{ "g/G", "first/last" }, { ":", "jump" }, { "Tab", "block" }, { "1-6", "policy" },
+		{ "+/-", "zoom" }, { "[/]", "speed" },
 	};
 	char status[48] = "";
 	if (x->v->playing)
@@ -802,7 +802,7 @@ static void draw_keybar(struct ctx *x, int r)
 	int sw = (int)strlen(status), col = 1;
 	for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
 		int need = text_width(x, keys[i][0]) + 1 + (int)strlen(keys[i][1]);
-		if (col + need > w - sw - 1)
+		if (col + need > w - sw - (sw ? 2 : 1))
 			break;
 		col += text(x, r, col, need, ST_KEY, keys[i][0]);
 		put(x, r, col++, ' ', ST_BAR);
