@@ -205,6 +205,45 @@ START_TEST(ascii_frame)
 }
 END_TEST
 
+/* Regressions from review: one "freed" tag, one ellipsis, the next operation beside
+ * a long step title without covering it. */
+START_TEST(panel_edges)
+{
+	struct trace t;
+	struct app a;
+	load_file(&t, "traces/next-fit.trc");
+	open_app(&a, &t, -1, 8, false);
+	render(&a, 24, 80);
+	int tagged = 0;
+	for (int r = 0; r < 24; r++)
+		tagged += strstr(rows_text[r], "freed") != NULL;
+	ck_assert_int_eq(tagged, 1);
+	ck_assert_str_eq(rows_text[4], "0x030 ░░░░░░░░░░░░░░░░▒▒▒▒▒▒▒▒B███████████████████████ │ 2 0x080     64 B freed");
+	session_free(&a.s);
+	trace_free(&t);
+
+	load_file(&t, "traces/segregated.trc");
+	open_app(&a, &t, -1, 7, false);
+	render(&a, 16, 60);
+	ck_assert_str_eq(rows_text[13], " returns to the general list and coalesces with 1 neighbou\xe2\x80\xa6");
+	ck_assert_str_eq(rows_text[14], " live 1100 B in 1 block \xc2\xb7 free 936 B \xc2\xb7 largest free 496 B \xe2\x80\xa6");
+	session_free(&a.s);
+	trace_free(&t);
+
+	char text[256] = "alloc ";
+	for (int i = 0; i < 64; i++)
+		strcat(text, "X");
+	strcat(text, " 100\nalloc B 1\n");
+	load(&t, text);
+	open_app(&a, &t, -1, 1, false);
+	render(&a, 16, 60);
+	ck_assert_str_eq(rows_text[9], " free list: 1:0x070 3984 B");
+	ck_assert_str_eq(rows_text[10], "── step 1 of 2: alloc XXXXXXXXXXXXXXXX… ─ next: alloc B 1 ──");
+	session_free(&a.s);
+	trace_free(&t);
+}
+END_TEST
+
 /* ---- the block map, cell by cell ----------------------------------------------------- */
 
 static const char tiny[] =
@@ -259,22 +298,25 @@ START_TEST(map_states)
 }
 END_TEST
 
-/* A cell shows the smallest block overlapping it: a 1-byte block in a 1 MiB heap
- * still shows, at any zoom. */
+/* A cell shows the block the step was about, else the smallest block overlapping it:
+ * a 1-byte block in a 1 MiB heap still shows, at any zoom. */
 START_TEST(map_tiny_block_shows)
 {
 	struct trace t;
 	struct app a;
-	load(&t, "heap 1M\nheader 0\nalign 1\nalloc A 1000\nalloc B 1\nalloc C 5000\n");
-	open_app(&a, &t, -1, 3, false);
+	load(&t, "heap 1M\nheader 0\nalign 1\nalloc A 1000\nalloc B 1\nalloc C 5000\nalloc D 10\n");
+	open_app(&a, &t, -1, 4, false);
 	render(&a, 24, 80);
 	ck_assert_int_eq(a.v.geom.cell, 4096);
-	/* Cell 0 holds A (1000 B), B (1 B) and the start of C: B, the smallest, shows;
-	 * C keeps one cell, too small for the step's marker as well as its name. */
-	ck_assert(strncmp(rows_text[3], "0x00000 BC1\xc2\xb7\xc2\xb7", 15) == 0);
+	/* Cell 0 holds A (1000 B), B (1 B) and C's start: B, the smallest, shows. Cell 1
+	 * holds the rest of C, D and the free tail's start: D, the step's block, shows,
+	 * with no room for its marker as well as its name. */
+	ck_assert(strncmp(rows_text[3], "0x00000 BD1\xc2\xb7\xc2\xb7", 15) == 0);
 	ck_assert_int_eq(cell(3, 8)->style, ST_PAYLOAD_LABEL);
 	ck_assert_int_eq(cell(3, 9)->style, ST_PAYLOAD_LABEL);
 	ck_assert_int_eq(cell(3, 9)->flags, CELL_TOUCHED);
+	ck_assert_uint_eq(layout_hit(&a.s, &a.v, 3, 8), 1000);     /* a click picks what shows */
+	ck_assert_uint_eq(layout_hit(&a.s, &a.v, 3, 9), 6001);
 	for (unsigned z = 1; z <= 12; z++) {
 		a.v.zoom = z;
 		render(&a, 24, 80);
@@ -671,20 +713,21 @@ START_TEST(keys_block_cursor_and_click)
 	KEYS(&a, AK_BACKTAB);
 	ck_assert_uint_eq(a.v.selected, 0x000);
 	render(&a, 24, 80);
-	ck_assert_str_eq(rows_text[20], " E at 0x000: requested 496 B, block 504 B, wasted 8 B, allocated at step 8;…");
+	ck_assert_str_eq(rows_text[20], " E at 0x000: requested 496 B, block 504 B, wasted 8 B, allocated at step 8; pa…");
 	KEYS(&a, AK_BACKTAB);                       /* wraps to the last block */
 	ck_assert_uint_eq(a.v.selected, 0x530);
 
-	/* A click on the map selects the block under it: row 9 is 0x480, 4 B a cell. */
-	ck_assert_uint_eq(layout_hit(&a.s, &a.v, 9, 6), 0x480);
-	ck_assert_uint_eq(layout_hit(&a.s, &a.v, 9, 6 + 41), 0x480 + 41 * 4);
+	/* A click on the map selects the block the cell shows: row 9 is 0x480, 4 B a
+	 * cell; 0x480 is in the free block at 0x2b0, 0x524 in g2 at 0x510. */
+	ck_assert_uint_eq(layout_hit(&a.s, &a.v, 9, 6), 0x2b0);
+	ck_assert_uint_eq(layout_hit(&a.s, &a.v, 9, 6 + 41), 0x510);
 	ck_assert(layout_hit(&a.s, &a.v, 9, 5) == HEAP_NO_ADDR);          /* the address column */
 	ck_assert(layout_hit(&a.s, &a.v, 13, 6 + 32) == HEAP_NO_ADDR);    /* past the heap's end */
 	ck_assert(layout_hit(&a.s, &a.v, 2, 10) == HEAP_NO_ADDR);         /* the heading */
 	app_click(&a, 9, 6 + 41);                  /* 0x524: g2's block, 0x510 to 0x530 */
 	ck_assert_uint_eq(a.v.selected, 0x510);
 	render(&a, 24, 80);
-	ck_assert_str_eq(rows_text[20], " g2 at 0x510: requested 24 B, block 32 B, wasted 8 B, allocated at step 4;…");
+	ck_assert_str_eq(rows_text[20], " g2 at 0x510: requested 24 B, block 32 B, wasted 8 B, allocated at step 4; pay…");
 	session_free(&a.s);
 	trace_free(&t);
 }
@@ -702,7 +745,13 @@ START_TEST(keys_zoom_scroll_help_quit)
 	render(&a, 24, 80);
 	ck_assert_uint_eq(a.v.geom.cell, 2);
 	ck_assert_uint_eq(a.v.geom.total, 22);
-	ck_assert_str_eq(rows_text[2], "── heap map: 1 cell = 2 B, 96 B a row, rows 1-11 of 22 │── free list (addr) ────");
+	/* The zoom keeps the step's block (g1, freed at 0x290, map row 3 at 4 B a cell)
+	 * on the same row of the screen: at 2 B a cell it is on map row 6. */
+	ck_assert_str_eq(rows_text[2], "── heap map: 1 cell = 2 B, 96 B a row, rows 4-14 of 22 │── free list (addr) ────");
+	ck_assert_uint_eq(a.v.scroll, 3);
+	KEYS(&a, AK_HOME);
+	ck_assert_uint_eq(a.s.step, 0);
+	a.v.scroll = 0;
 	KEYS(&a, AK_PAGE_DOWN);
 	render(&a, 24, 80);
 	ck_assert_uint_eq(a.v.scroll, 10);                 /* a page is the rows shown less one */
@@ -720,6 +769,9 @@ START_TEST(keys_zoom_scroll_help_quit)
 	ck_assert_str_eq(a.v.message, "zoomed in all the way: 1 byte a cell");
 	KEYS(&a, '-', '-', '-', '-');
 	ck_assert_str_eq(a.v.message, "zoomed out all the way: the whole heap shows");
+	render(&a, 24, 80);
+	ck_assert_uint_eq(a.v.zoom, 0);
+	ck_assert_uint_eq(a.v.geom.cell, 4);
 	/* Zoomed in, a step scrolls its block into view: E lands at 0x000. */
 	a.v.zoom = 2;
 	a.v.scroll = 1000;
@@ -735,8 +787,10 @@ START_TEST(keys_zoom_scroll_help_quit)
 	ck_assert(a.v.help);
 	render(&a, 24, 80);
 	ck_assert_str_eq(rows_text[1], " firs┌─ keys ─────────────────────────────────────────────────────────────┐8");
-	ck_assert_str_eq(rows_text[2], "── he│  →  l  Space            next step                                  │ ────");
-	ck_assert_str_eq(rows_text[10], "0x150│  1 2 3 4 5 6            bump, first, next, best, worst, segregated │");
+	ck_assert_str_eq(rows_text[2], "── he│  q  Esc                 quit                                       │ ────");
+	/* The map shows around the box (where the zoom left it): check the box alone. */
+	ck_assert_ptr_nonnull(strstr(rows_text[3], "│  →  l  Space            next step                                  │"));
+	ck_assert_ptr_nonnull(strstr(rows_text[11], "│  1 2 3 4 5 6            bump, first, next, best, worst, segregated │"));
 	ck_assert_str_eq(rows_text[21], " live│  press any key to close                                            │");
 	ck_assert_str_eq(rows_text[22], " util└────────────────────────────────────────────────────────────────────┘");
 	KEYS(&a, 'q');                 /* closes the help; does not quit */
@@ -758,6 +812,7 @@ Suite *layout_suite(void)
 	tcase_add_test(tc, fragment_compact_60x20);
 	tcase_add_test(tc, too_small);
 	tcase_add_test(tc, ascii_frame);
+	tcase_add_test(tc, panel_edges);
 	tcase_add_test(tc, map_states);
 	tcase_add_test(tc, map_tiny_block_shows);
 	tcase_add_test(tc, wide_note);

@@ -14,7 +14,7 @@ static void follow(struct app *a)
 {
 	struct view *v = &a->v;
 	const struct heap_record *r = heap_last(a->s.h);
-	if (!v->follow || v->geom.rows == 0 || v->geom.total <= (unsigned long)v->geom.rows)
+	if (v->geom.rows == 0 || v->geom.total <= (unsigned long)v->geom.rows)
 		return;
 	if (!r->ok || r->step == 0 || (r->how != HOW_NEW && r->how != HOW_MOVED && r->how != HOW_FREED &&
 			r->how != HOW_IN_PLACE && r->how != HOW_GREW))
@@ -27,9 +27,11 @@ static void follow(struct app *a)
 
 static enum app_result go(struct app *a, unsigned long step)
 {
-	if (session_goto(&a->s, step) < 0)
+	int rc = session_goto(&a->s, step);
+	if (rc < 0)
 		return APP_FAILED;
-	follow(a);
+	if (rc == 0)   /* else a signal stopped the replay short: the loop sees it */
+		follow(a);
 	return APP_CONTINUE;
 }
 
@@ -106,17 +108,29 @@ static enum app_result prompt_key(struct app *a, int key)
 	return go(a, want);
 }
 
+/* Zooms, keeping in place the selected block, else the step's, else the top row. */
 static void zoom(struct app *a, int dir)
 {
 	struct view *v = &a->v;
-	if (dir > 0 && v->geom.cell > 1)
+	const struct map_geom *g = &v->geom;
+	if (dir > 0 && g->cell > 1)
 		v->zoom++;
 	else if (dir < 0 && v->zoom > 0)
 		v->zoom--;
-	else
+	else {
 		snprintf(v->message, sizeof v->message, dir > 0 ? "zoomed in all the way: 1 byte a cell"
 			: "zoomed out all the way: the whole heap shows");
-	v->follow = true;
+		return;
+	}
+	const struct heap_record *r = heap_last(a->s.h);
+	if (v->selected != HEAP_NO_ADDR)
+		v->anchor = v->selected;
+	else if (r->step && r->ok && r->how != HOW_COMPACTED && r->how != HOW_FREE_NULL)
+		v->anchor = r->how == HOW_FREED ? r->released.addr : r->block;
+	else
+		v->anchor = a->s.config.base + g->cell * (uint64_t)g->cols * g->first;
+	unsigned long row = layout_row_of(&a->s, v, v->anchor);
+	v->anchor_row = row >= g->first && row < g->first + (unsigned long)g->rows ? (int)(row - g->first) : -1;
 }
 
 static void scroll(struct app *a, long rows)
@@ -204,7 +218,6 @@ enum app_result app_key(struct app *a, int key)
 	case '+':
 	case '=':
 		zoom(a, 1);
-		follow(a);
 		return APP_CONTINUE;
 	case '-':
 		zoom(a, -1);

@@ -102,13 +102,13 @@ struct words {
 	unsigned next;
 };
 
-static const char *A(struct words *w, uint64_t addr)
+static const char *addr_w(struct words *w, uint64_t addr)
 {
 	char *b = w->bufs[w->next++ % 8];
 	return explain_addr(b, sizeof w->bufs[0], w->c, addr);
 }
 
-static const char *S(struct words *w, uint64_t bytes)
+static const char *size_w(struct words *w, uint64_t bytes)
 {
 	char *b = w->bufs[w->next++ % 8];
 	return explain_size(b, sizeof w->bufs[0], bytes);
@@ -118,9 +118,9 @@ static const char *S(struct words *w, uint64_t bytes)
 static void block_words(struct text *o, struct words *w, uint64_t size)
 {
 	if (w->c->header)
-		say(o, " (%s with %s header)", S(w, size), S(w, w->c->header));
+		say(o, " (%s with %s header)", size_w(w, size), size_w(w, w->c->header));
 	else
-		say(o, " (%s)", S(w, size));
+		say(o, " (%s)", size_w(w, size));
 }
 
 /* How a free-list search went: "first-fit scanned 3 free blocks, skipped 2 too small". */
@@ -133,11 +133,11 @@ static void search_words(struct text *o, struct words *w, const struct heap_reco
 	case POLICY_BEST:
 	case POLICY_WORST:
 		if (n == 1) {
-			say(o, "%s scanned the only free block (%s)", name, S(w, r->chosen.size));
+			say(o, "%s scanned the only free block (%s)", name, size_w(w, r->chosen.size));
 			return;
 		}
 		say(o, "%s scanned all %lu free blocks for the %s that fits (%s, list entry %lu)", name,
-			n, p == POLICY_BEST ? "smallest" : "largest", S(w, r->chosen.size), r->chosen_pos);
+			n, p == POLICY_BEST ? "smallest" : "largest", size_w(w, r->chosen.size), r->chosen_pos);
 		if (r->skipped)
 			say(o, "; %lu too small", r->skipped);
 		return;
@@ -159,9 +159,9 @@ static void search_words(struct text *o, struct words *w, const struct heap_reco
 static void split_words(struct text *o, struct words *w, const struct heap_record *r)
 {
 	if (r->remainder.size)
-		say(o, "; split leaves %s free at %s", S(w, r->remainder.size), A(w, r->remainder.addr));
+		say(o, "; split leaves %s free at %s", size_w(w, r->remainder.size), addr_w(w, r->remainder.addr));
 	else if (r->chosen.size)
-		say(o, "; took the whole %s block", S(w, r->chosen.size));
+		say(o, "; took the whole %s block", size_w(w, r->chosen.size));
 }
 
 /* Why an allocation failed. */
@@ -170,25 +170,25 @@ static void failure_words(struct text *o, struct words *w, const struct trace *t
 {
 	const struct heap_config *c = heap_config_of(h);
 	const char *id = id_name(t, r->op.id);
-	say(o, "FAILED: %s needs a %s block", op, S(w, r->need));
+	say(o, "FAILED: %s needs a %s block", op, size_w(w, r->need));
 	if (r->fail == FAIL_HEAP_END) {
 		struct heap_metrics m;
 		heap_metrics(h, &m);
-		say(o, " but only %s remain past the bump pointer at %s", S(w, r->free_bytes_before),
-			A(w, heap_bump(h)));
+		say(o, " but only %s remain past the bump pointer at %s", size_w(w, r->free_bytes_before),
+			addr_w(w, heap_bump(h)));
 		if (m.dead)
-			say(o, "; %s are dead behind it, which only compact wins back", S(w, m.dead));
+			say(o, "; %s are dead behind it, which only compact wins back", size_w(w, m.dead));
 	} else if (r->free_bytes_before >= r->need) {
 		say(o, "; %s free but the largest block is %s (external fragmentation)",
-			S(w, r->free_bytes_before), S(w, r->largest_before));
+			size_w(w, r->free_bytes_before), size_w(w, r->largest_before));
 	} else {
-		say(o, " but only %s are free: the heap is full", S(w, r->free_bytes_before));
+		say(o, " but only %s are free: the heap is full", size_w(w, r->free_bytes_before));
 	}
 	if (c->policy == POLICY_SEGREGATED && r->class_size)
 		say(o, "; the %s class list was empty and no free block could hold a span",
-			S(w, r->class_size));
+			size_w(w, r->class_size));
 	if (r->op.kind == OP_REALLOC && r->addr != HEAP_NO_ADDR)
-		say(o, "; %s keeps its block at %s", id, A(w, r->block));
+		say(o, "; %s keeps its block at %s", id, addr_w(w, r->block));
 	else
 		say(o, "; %s is a null pointer", id);
 }
@@ -199,20 +199,20 @@ static void new_block_words(struct text *o, struct words *w, const heap *h,
 {
 	const struct heap_config *c = heap_config_of(h);
 	if (c->policy == POLICY_BUMP) {
-		say(o, " -> %sblock %s", to, A(w, r->block));
+		say(o, " -> %sblock %s", to, addr_w(w, r->block));
 		block_words(o, w, r->block_size);
-		say(o, "; the bump pointer moves to %s", A(w, r->block + r->block_size));
+		say(o, "; the bump pointer moves to %s", addr_w(w, r->block + r->block_size));
 		return;
 	}
 	if (c->policy == POLICY_SEGREGATED && r->class_size) {
-		say(o, " -> %sobject %s of the %s class", to, A(w, r->block), S(w, r->class_size));
+		say(o, " -> %sobject %s of the %s class", to, addr_w(w, r->block), size_w(w, r->class_size));
 		if (r->block_size > r->need)
 			say(o, " (%s more than the %s needed: internal fragmentation)",
-				S(w, r->block_size - r->need), S(w, r->need));
+				size_w(w, r->block_size - r->need), size_w(w, r->need));
 		if (r->span.size) {
 			unsigned long n = r->class_size ? (unsigned long)(r->span.size / r->class_size) : 0;
 			say(o, "; the class list was empty, so segregated fit carved a span of %lu %s (%s) at %s from the general list (",
-				n, plural(n, "object", "objects"), S(w, r->span.size), A(w, r->span.addr));
+				n, plural(n, "object", "objects"), size_w(w, r->span.size), addr_w(w, r->span.addr));
 			search_words(o, w, r, POLICY_SEGREGATED);
 			split_words(o, w, r);
 			say(o, ")");
@@ -221,7 +221,7 @@ static void new_block_words(struct text *o, struct words *w, const heap *h,
 		}
 		return;
 	}
-	say(o, " -> %sblock %s", to, A(w, r->block));
+	say(o, " -> %sblock %s", to, addr_w(w, r->block));
 	block_words(o, w, r->block_size);
 	say(o, "; ");
 	if (c->policy == POLICY_SEGREGATED)
@@ -245,27 +245,27 @@ static void free_words(struct text *o, struct words *w, const heap *h, const str
 	const struct heap_config *c = heap_config_of(h);
 	if (c->policy == POLICY_BUMP) {
 		say(o, " -> block %s (%s) is now dead: a bump allocator never reuses memory behind its pointer",
-			A(w, r->released.addr), S(w, r->released.size));
+			addr_w(w, r->released.addr), size_w(w, r->released.size));
 		return;
 	}
 	struct heap_block spare;
 	if (r->span_returned) {
 		say(o, " -> object %s (%s) is spare, and so is every other object of its span: the span (%s at %s) returns to the general list",
-			A(w, r->released.addr), S(w, r->released.size), S(w, r->span.size), A(w, r->span.addr));
+			addr_w(w, r->released.addr), size_w(w, r->released.size), size_w(w, r->span.size), addr_w(w, r->span.addr));
 		if (r->merges)
 			say(o, " and coalesces with %u %s into %s at %s", r->merges,
-				plural(r->merges, "neighbour", "neighbours"), S(w, r->merged.size), A(w, r->merged.addr));
+				plural(r->merges, "neighbour", "neighbours"), size_w(w, r->merged.size), addr_w(w, r->merged.addr));
 		return;
 	}
 	if (block_at(h, r->released.addr, &spare) && spare.state == BLOCK_SPARE) {
 		say(o, " -> object %s goes on the front of the %s class list, spare for the next request of its class",
-			A(w, r->released.addr), S(w, heap_list_class(h, spare.list)));
+			addr_w(w, r->released.addr), size_w(w, heap_list_class(h, spare.list)));
 		return;
 	}
-	say(o, " -> block %s (%s) is free again", A(w, r->released.addr), S(w, r->released.size));
+	say(o, " -> block %s (%s) is free again", addr_w(w, r->released.addr), size_w(w, r->released.size));
 	if (r->merges)
 		say(o, "; coalesced with %u %s into %s at %s", r->merges,
-			plural(r->merges, "neighbour", "neighbours"), S(w, r->merged.size), A(w, r->merged.addr));
+			plural(r->merges, "neighbour", "neighbours"), size_w(w, r->merged.size), addr_w(w, r->merged.addr));
 	else if (!c->coalesce)
 		say(o, " (coalescing is off)");
 }
@@ -274,25 +274,25 @@ static void realloc_words(struct text *o, struct words *w, const heap *h, const 
 {
 	switch (r->how) {
 	case HOW_IN_PLACE:
-		say(o, " -> stays in block %s", A(w, r->block));
+		say(o, " -> stays in block %s", addr_w(w, r->block));
 		block_words(o, w, r->block_size);
 		if (r->released.size)
-			say(o, "; the %s tail at %s is freed", S(w, r->released.size), A(w, r->released.addr));
+			say(o, "; the %s tail at %s is freed", size_w(w, r->released.size), addr_w(w, r->released.addr));
 		else
 			say(o, ": the request still fits");
 		break;
 	case HOW_GREW:
 		say(o, " -> grew in place at %s to %s by taking the start of the free block after it",
-			A(w, r->block), S(w, r->block_size));
+			addr_w(w, r->block), size_w(w, r->block_size));
 		if (r->remainder.size)
-			say(o, "; %s of it stay free at %s", S(w, r->remainder.size), A(w, r->remainder.addr));
+			say(o, "; %s of it stay free at %s", size_w(w, r->remainder.size), addr_w(w, r->remainder.addr));
 		break;
 	case HOW_MOVED:
 		new_block_words(o, w, h, r, "moved to ");
 		if (heap_config_of(h)->policy == POLICY_BUMP)
-			say(o, "; the old block %s (%s) is left dead", A(w, r->released.addr), S(w, r->released.size));
+			say(o, "; the old block %s (%s) is left dead", addr_w(w, r->released.addr), size_w(w, r->released.size));
 		else
-			say(o, "; the old block %s (%s) is freed", A(w, r->released.addr), S(w, r->released.size));
+			say(o, "; the old block %s (%s) is freed", addr_w(w, r->released.addr), size_w(w, r->released.size));
 		break;
 	default:   /* HOW_NEW: a realloc of a null pointer allocates */
 		say(o, " of a null pointer allocates");
@@ -341,7 +341,7 @@ char *explain_step(char *buf, size_t len, const struct trace *t, const heap *h,
 		struct heap_range top;
 		say(&o, " -> slid %lu %s toward the base", r->moved, plural(r->moved, "block", "blocks"));
 		if (heap_list_next(h, 0, &cursor, &top))
-			say(&o, "; all free memory is now one block of %s at %s", S(&w, top.size), A(&w, top.addr));
+			say(&o, "; all free memory is now one block of %s at %s", size_w(&w, top.size), addr_w(&w, top.addr));
 		break;
 	}
 	case HOW_NONE:

@@ -22,7 +22,7 @@ const unsigned view_speeds[VIEW_SPEEDS] = { 1, 2, 4, 8, 16, 32, 64 };
 
 void view_init(struct view *v, bool ascii)
 {
-	*v = (struct view){ .ascii = ascii, .selected = HEAP_NO_ADDR, .speed = 2, .follow = true };
+	*v = (struct view){ .ascii = ascii, .selected = HEAP_NO_ADDR, .anchor = HEAP_NO_ADDR, .speed = 2 };
 }
 
 bool frame_init(struct frame *f, int rows, int cols)
@@ -225,19 +225,15 @@ static int wrap(struct ctx *x, int r, int c, int width, int maxrows, int style, 
 		else if (!cut || cut == s)
 			cut = p;   /* one long word: break it */
 		char line[1024];
+		const char *start = s;
 		size_t n = (size_t)(cut - s) < sizeof line - 1 ? (size_t)(cut - s) : sizeof line - 1;
 		memcpy(line, s, n);
 		line[n] = '\0';
 		s = cut;
 		while (*s == ' ')
 			s++;
-		if (row == maxrows - 1 && *s) {
-			/* The last row: as much as fits, then the ellipsis. */
-			int used = text(x, r + row, c, width - 1, style, line);
-			put(x, r + row, c + used, x->g->more, style);
-		} else {
-			text(x, r + row, c, width, style, line);
-		}
+		/* The last row takes the rest, cut with one ellipsis by text(). */
+		text(x, r + row, c, width, style, row == maxrows - 1 && *s ? start : line);
 		row++;
 	}
 	return row;
@@ -280,8 +276,10 @@ static void map_geometry(struct ctx *x, int top, int left, int rows, int width)
 	if (cols < 1)
 		cols = 1;
 	uint64_t cell = fit_cell(x->c->size, (uint64_t)rows * (uint64_t)cols);
-	for (unsigned z = 0; z < x->v->zoom && cell > 1; z++)
+	unsigned z = 0;
+	for (; z < x->v->zoom && cell > 1; z++)
 		cell >>= 1;
+	x->v->zoom = z;   /* no deeper than one byte a cell, whatever the window was */
 	uint64_t ncells = (x->c->size + cell - 1) / cell;
 	unsigned long total = (unsigned long)((ncells + (uint64_t)cols - 1) / (uint64_t)cols);
 	*g = (struct map_geom){ .top = top, .left = left, .cols = cols, .cell = cell, .total = total,
@@ -293,6 +291,14 @@ static void map_geometry(struct ctx *x, int top, int left, int rows, int width)
 	if ((unsigned long)g->rows > total)
 		g->rows = (int)total;
 	unsigned long max_scroll = total - (unsigned long)g->rows;
+	if (x->v->anchor != HEAP_NO_ADDR) {
+		/* A zoom keeps its anchor on the same row of the screen. */
+		unsigned long row = (unsigned long)((x->v->anchor - x->c->base) / cell / (uint64_t)cols);
+		unsigned long keep = x->v->anchor_row >= 0 && x->v->anchor_row < g->rows
+			? (unsigned long)x->v->anchor_row : (unsigned long)g->rows / 2;
+		x->v->scroll = row > keep ? row - keep : 0;
+		x->v->anchor = HEAP_NO_ADDR;
+	}
 	if (x->v->scroll > max_scroll)
 		x->v->scroll = max_scroll;
 	g->first = x->v->scroll;
@@ -324,6 +330,22 @@ static int touched_ranges(const struct heap_record *r, struct heap_range out[4])
 	if (r->span.size)
 		out[n++] = r->span;
 	return n;
+}
+
+/* Which of two blocks sharing a cell the cell shows: the block the step was about,
+ * else the smaller (so a 1-byte block in a 1 MiB heap still shows), else the first. */
+static bool shows_over(const struct heap_block *b, const struct heap_block *cur, uint64_t primary)
+{
+	if (cur->addr == primary)
+		return false;
+	return b->addr == primary || b->size < cur->size;
+}
+
+/* The block the step was about, or HEAP_NO_ADDR. */
+static uint64_t primary_of(const struct heap_record *r)
+{
+	struct heap_range t[4];
+	return touched_ranges(r, t) ? t[0].addr : HEAP_NO_ADDR;
 }
 
 static bool overlaps(uint64_t a0, uint64_t a1, struct heap_range r)
@@ -375,7 +397,10 @@ static void draw_map(struct ctx *x)
 	for (long i = 0; i < ncells; i++)
 		owner[i] = -1;
 
-	/* Each cell shows the smallest block overlapping it, so none vanishes. */
+	struct heap_range touched[4];
+	int ntouched = touched_ranges(x->r, touched);
+	uint64_t primary = ntouched ? touched[0].addr : HEAP_NO_ADDR;
+
 	size_t cursor = 0;
 	struct heap_block b;
 	bool largest_seen = false;
@@ -402,16 +427,16 @@ static void draw_map(struct ctx *x)
 		uint64_t lo = b.addr > w0 ? b.addr : w0;
 		uint64_t hi = b.addr + b.size < w1 ? b.addr + b.size : w1;
 		for (long i = (long)((lo - w0) / g->cell); i <= (long)((hi - 1 - w0) / g->cell); i++)
-			if (owner[i] < 0 || blocks[owner[i]].b.size > b.size)
+			if (owner[i] < 0 || shows_over(&b, &blocks[owner[i]].b, primary))
 				owner[i] = (long)nb;
 		nb++;
 	}
 
-	struct heap_range touched[4];
-	int ntouched = touched_ranges(x->r, touched);
 	for (long i = 0; i < ncells; i++) {
 		int row = g->top + (int)(i / g->cols) * g->row_step, col = g->left + (int)(i % g->cols);
 		uint64_t a0 = w0 + (uint64_t)i * g->cell, a1 = a0 + g->cell;
+		if (a1 > end || a1 < a0)
+			a1 = end;   /* the last cell may pass the heap's end, even 2^64 */
 		if (a0 >= end || owner[i] < 0) {
 			put(x, row, col, ' ', ST_TEXT);
 			continue;
@@ -446,8 +471,8 @@ static void draw_map(struct ctx *x)
 		if (mb->first < 0)
 			continue;
 		char label[96];
-		bool primary = ntouched && touched[0].addr == mb->b.addr;
-		block_label(x, mb, primary, label, sizeof label);
+		bool marked = mb->b.addr == primary;
+		block_label(x, mb, marked, label, sizeof label);
 		long i = mb->first;
 		if (mb->style == ST_PAYLOAD)
 			while (i < mb->last && cell_at(x->f, g->top + (int)(i / g->cols) * g->row_step,
@@ -465,11 +490,11 @@ static void draw_map(struct ctx *x)
 			next_cp(&p);
 		const char *s = label;
 		if (cells < cps) {
-			if (!primary)
+			if (!marked)
 				continue;
 			if (cells >= cps - 1) {
 				next_cp(&s);
-				primary = false;
+				marked = false;
 			} else {
 				label[x->v->ascii ? 1 : 3] = '\0';
 			}
@@ -482,7 +507,7 @@ static void draw_map(struct ctx *x)
 			cp_width(x, &cp);
 			struct cell *cl = cell_at(x->f, g->top + (int)(i / g->cols) * g->row_step,
 				g->left + (int)(i % g->cols));
-			*cl = (struct cell){ cp, (uint8_t)(primary && nth++ == 0 ? ST_POINTER : style), cl->flags };
+			*cl = (struct cell){ cp, (uint8_t)(marked && nth++ == 0 ? ST_POINTER : style), cl->flags };
 		}
 		if (g->row_step == 2) {
 			char a[32];
@@ -649,7 +674,8 @@ static void draw_lists(struct ctx *x, int r0, int r1, int c, int width)
 			int style = ST_TEXT;
 			if (list == 0 && r->ok && r->remainder.size && e.addr == r->remainder.addr)
 				tag = "split", style = ST_POINTER;
-			else if (r->ok && r->how == HOW_FREED && (e.addr == r->merged.addr || e.addr == r->released.addr))
+			else if (r->ok && r->how == HOW_FREED &&
+					e.addr == (r->merged.size ? r->merged.addr : r->span_returned ? r->span.addr : r->released.addr))
 				tag = "freed", style = ST_POINTER;
 			else if (list == 0 && heap_rover(x->h) == e.addr)
 				tag = "rover", style = ST_POINTER;
@@ -692,12 +718,12 @@ static void draw_listing(struct ctx *x, int r0, int r1, int width)
 /* The free list in one line, for narrow screens. */
 static void draw_list_line(struct ctx *x, int row, int width)
 {
-	char line[512], a[32], sz[32];
+	char line[512], a[32], sz[32], dead[32];
 	int n;
 	if (x->c->policy == POLICY_BUMP) {
 		snprintf(line, sizeof line, "bump pointer %s \xc2\xb7 tail %s \xc2\xb7 dead %s",
 			explain_addr(a, sizeof a, x->c, heap_bump(x->h)), explain_size(sz, sizeof sz, x->m.free_bytes),
-			explain_size(line + 400, 64, x->m.dead));
+			explain_size(dead, sizeof dead, x->m.dead));
 		text(x, row, 1, width - 1, ST_TEXT, line);
 		return;
 	}
@@ -760,17 +786,21 @@ static void draw_stats(struct ctx *x, int r, int rows, int width)
 {
 	const struct heap_metrics *m = &x->m;
 	const struct session_totals *tot = &x->s->totals;
-	char live[32], fr[32], big[32], in[32], frag[16], util[16], line[512];
+	char live[32], fr[32], big[32], in[32], frag[16], util[16], failed[48], line[512];
 	percent(frag, sizeof frag, m->frag);
 	percent(util, sizeof util, m->footprint ? (double)tot->peak_live / (double)m->footprint : 0);
 	double mean = tot->searches ? (double)tot->searched / (double)tot->searches : 0;
+	if (tot->failed)
+		snprintf(failed, sizeof failed, "%lu (first at step %lu)", tot->failed, tot->first_fail);
+	else
+		snprintf(failed, sizeof failed, "0");
 	snprintf(line, sizeof line,
 		"live %s in %llu %s \xc2\xb7 free %s \xc2\xb7 largest free %s \xc2\xb7 frag %s \xc2\xb7 "
-		"utilization %s \xc2\xb7 internal %s \xc2\xb7 failed %lu \xc2\xb7 searched %lu (mean %.1f)",
+		"utilization %s \xc2\xb7 internal %s \xc2\xb7 failed %s \xc2\xb7 searched %lu (mean %.1f)",
 		explain_size(live, sizeof live, m->live), (unsigned long long)m->live_blocks,
 		m->live_blocks == 1 ? "block" : "blocks",
 		explain_size(fr, sizeof fr, m->free_bytes), explain_size(big, sizeof big, m->largest_free),
-		frag, util, explain_size(in, sizeof in, m->internal), tot->failed,
+		frag, util, explain_size(in, sizeof in, m->internal), failed,
 		x->s->step ? x->r->searched : 0UL, mean);
 	wrap(x, r, 1, width - 2, rows, ST_TEXT, line);
 }
@@ -814,6 +844,7 @@ static void draw_keybar(struct ctx *x, int r)
 }
 
 static const char *const help_lines[] = {
+	"q  Esc                 quit",
 	"\xe2\x86\x92  l  Space            next step",
 	"\xe2\x86\x90  h  Backspace        previous step",
 	"Home  g    End  G      first / last step",
@@ -826,7 +857,6 @@ static const char *const help_lines[] = {
 	"+  -                   zoom in / out",
 	"\xe2\x86\x91  \xe2\x86\x93  PgUp  PgDn       scroll the zoomed map",
 	"?                      this help",
-	"q  Esc                 quit",
 	"",
 	"On the map a block in use shows its id, a free block its place",
 	"in the free list (1 is the head, R the next-fit rover), a spare",
@@ -834,9 +864,13 @@ static const char *const help_lines[] = {
 	"\xe2\x96\xb6 marks the block the step was about.",
 };
 
+#define HELP_KEYS 13   /* help_lines up to the blank line */
+
 static void draw_help(struct ctx *x)
 {
 	int n = (int)(sizeof help_lines / sizeof help_lines[0]);
+	if (n + 4 > x->f->rows)
+		n = HELP_KEYS;   /* short of rows: the keys, without the paragraph */
 	int width = 70, height = n + 4;
 	if (width > x->f->cols)
 		width = x->f->cols;
@@ -894,11 +928,14 @@ void layout_draw(struct frame *f, const struct session *s, struct view *v)
 	int stats_rows = wide && W < 160 ? 2 : 1;
 	int bottom = 1 + stats_rows + text_rows + 1 + (wide ? 0 : 1);
 	int map_top = 3, map_end = H - bottom - 1;   /* the legend takes map_end */
-	int side = wide ? (W / 4 < 24 ? 24 : W / 4 > 44 ? 44 : W / 4) : 0;
-
-	draw_header(&x);
 	char a[32], line[1024];
 	int label = (int)strlen(explain_addr(a, sizeof a, x.c, x.c->base)) + 1;
+	/* The side panel: a quarter of the screen, and room for an entry's line. */
+	int side = wide ? (W / 4 < 24 ? 24 : W / 4 > 44 ? 44 : W / 4) : 0;
+	if (side && side < label + 18)
+		side = label + 18 < W / 3 ? label + 18 : W / 3;
+
+	draw_header(&x);
 	int map_width = W - side - (side ? 1 : 0) - label - 1;
 	map_geometry(&x, map_top, label, map_end - map_top, map_width);
 	char cs[32], rs[32], title[128];
@@ -927,14 +964,19 @@ void layout_draw(struct frame *f, const struct session *s, struct view *v)
 			explain_op(op, sizeof op, x.t, s->step - 1));
 	else
 		snprintf(title, sizeof title, "step 0 of %lu: the empty heap", x.t->nops);
-	heading(&x, row, 0, W, title);
+	char next[200];
 	if (s->step < x.t->nops)
-		snprintf(title, sizeof title, " next: %s ", explain_op(op, sizeof op, x.t, s->step));
+		snprintf(next, sizeof next, " next: %s ", explain_op(op, sizeof op, x.t, s->step));
 	else
-		snprintf(title, sizeof title, " end of the trace ");
-	int tw = text_width(&x, title);
-	if (tw + 2 < W / 2)
-		text(&x, row, W - tw - 2, tw, ST_DIM, title);
+		snprintf(next, sizeof next, " end of the trace ");
+	int nw = text_width(&x, next);
+	if (nw + 2 >= W / 2)
+		nw = 0;   /* no room beside the step's own title */
+	heading(&x, row, 0, W - (nw ? nw + 3 : 0), title);
+	if (nw) {
+		fill(&x, row, W - nw - 3, nw + 3, x.g->rule, ST_DIM);
+		text(&x, row, W - nw - 2, nw, ST_DIM, next);
+	}
 	row++;
 
 	/* What the step did, then the trace's note, then the selected block. */
@@ -1015,7 +1057,19 @@ uint64_t layout_hit(const struct session *s, const struct view *v, int row, int 
 	if (mrow >= (unsigned long)g->rows)
 		return HEAP_NO_ADDR;
 	uint64_t off = ((g->first + mrow) * (uint64_t)g->cols + (uint64_t)(col - g->left)) * g->cell;
-	return off < s->config.size ? s->config.base + off : HEAP_NO_ADDR;
+	if (off >= s->config.size)
+		return HEAP_NO_ADDR;
+	uint64_t a0 = s->config.base + off, a1 = a0 + g->cell, end = s->config.base + s->config.size;
+	if (a1 > end || a1 < a0)
+		a1 = end;
+	/* The block the cell shows, by the map's own rule. */
+	uint64_t primary = primary_of(heap_last(s->h));
+	size_t cursor = 0;
+	struct heap_block b, shown = { .addr = HEAP_NO_ADDR };
+	while (heap_block_next(s->h, &cursor, &b) && b.addr < a1)
+		if (b.addr + b.size > a0 && (shown.addr == HEAP_NO_ADDR || shows_over(&b, &shown, primary)))
+			shown = b;
+	return shown.addr;
 }
 
 unsigned long layout_row_of(const struct session *s, const struct view *v, uint64_t addr)

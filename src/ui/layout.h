@@ -68,7 +68,8 @@ struct view {
 	bool ascii;           /* ASCII glyphs instead of block elements */
 	unsigned zoom;        /* 0: the whole heap fits; each step halves the cell */
 	unsigned long scroll; /* first map row shown when zoomed */
-	bool follow;          /* scroll to the block the step touched */
+	uint64_t anchor;      /* after a zoom: keep this address ... */
+	int anchor_row;       /* ... on this row of the map (HEAP_NO_ADDR: no zoom pending) */
 	uint64_t selected;    /* address of the block under the cursor; HEAP_NO_ADDR: none */
 	bool help;
 	bool playing;
@@ -96,7 +97,7 @@ void layout_draw(struct frame *f, const struct session *s, struct view *v);
 /* Row r of f as UTF-8 without trailing blanks (what tmux capture-pane shows). */
 char *frame_row(const struct frame *f, int r, char *buf, size_t len);
 
-/* The address a screen cell of the map shows, or HEAP_NO_ADDR. */
+/* The block a screen cell of the map shows (its address), or HEAP_NO_ADDR. */
 uint64_t layout_hit(const struct session *s, const struct view *v, int row, int col);
 
 /* The map row holding addr (for following the current step). */

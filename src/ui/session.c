@@ -120,9 +120,12 @@ int session_goto(struct session *s, unsigned long n)
 		s->step = k * s->every;
 		s->totals = s->snap_totals[k];
 	}
-	while (s->step < n)
+	while (s->step < n) {
 		if (forward(s) < 0)
 			return -1;
+		if (s->stop && *s->stop && s->step % 1024 == 0)
+			return 1;
+	}
 	return 0;
 }
 

@@ -10,6 +10,8 @@
 #ifndef DIVAVIZ_SESSION_H
 #define DIVAVIZ_SESSION_H
 
+#include <signal.h>
+
 #include "divaviz/heap.h"
 #include "divaviz/trace.h"
 
@@ -31,6 +33,7 @@ struct session {
 	heap **snaps;                           /* snaps[k]: the heap at k * every, or NULL */
 	struct session_totals *snap_totals;
 	unsigned long nsnaps, every;
+	const volatile sig_atomic_t *stop;      /* when set and non-zero, a replay stops short */
 	char error[256];                        /* why the last call failed */
 };
 
@@ -38,8 +41,9 @@ struct session {
 int session_init(struct session *s, const struct trace *t, const struct heap_config *config);
 void session_free(struct session *s);
 
-/* Moves to step n (clamped to 0 .. nops). Returns 0, or -1 with s->error set, the
- * session then being at some step between. */
+/* Moves to step n (clamped to 0 .. nops). Returns 0; 1 when *s->stop became
+ * non-zero on the way; or -1 with s->error set. After 1 or -1 the session is sound,
+ * at some step between. */
 int session_goto(struct session *s, unsigned long n);
 
 /* Replays the same trace under another policy, to the same step. */

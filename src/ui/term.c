@@ -31,6 +31,7 @@ static void on_signal(int sig)
 
 static const int stop_signals[] = { SIGINT, SIGTERM, SIGHUP };
 
+/* Signals the caller ignored (nohup, trap '' HUP) stay ignored. */
 static void catch_signals(struct sigaction old[3])
 {
 	struct sigaction sa;
@@ -38,8 +39,11 @@ static void catch_signals(struct sigaction old[3])
 	sa.sa_handler = on_signal;
 	sigemptyset(&sa.sa_mask);
 	sa.sa_flags = 0;   /* no SA_RESTART: a blocked read returns at once */
-	for (int i = 0; i < 3; i++)
-		sigaction(stop_signals[i], &sa, &old[i]);
+	for (int i = 0; i < 3; i++) {
+		sigaction(stop_signals[i], NULL, &old[i]);
+		if (old[i].sa_handler != SIG_IGN)
+			sigaction(stop_signals[i], &sa, NULL);
+	}
 }
 
 static void release_signals(const struct sigaction old[3])
@@ -264,6 +268,7 @@ enum ui_status ui_run(const struct trace *t, const struct heap_config *c,
 		return UI_UNAVAILABLE;
 
 	struct app a;
+	caught = 0;
 	if (session_init(&a.s, t, c) < 0 || session_goto(&a.s, o->step) < 0) {
 		snprintf(err, errlen, "%s", a.s.error);
 		session_free(&a.s);
@@ -272,9 +277,9 @@ enum ui_status ui_run(const struct trace *t, const struct heap_config *c,
 		return UI_FAILED;
 	}
 	view_init(&a.v, o->ascii || !utf8);
+	a.s.stop = &caught;   /* a signal cuts a long replay short */
 
 	struct sigaction old[3];
-	caught = 0;
 	catch_signals(old);
 	enum ui_status status = UI_UNAVAILABLE;
 	SCREEN *scr = newterm(NULL, stdout, in);
