@@ -17,9 +17,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "spawn.h"
 #include "suites.h"
 
-extern char **environ;
 
 #define MAX_ARGS 16
 
@@ -29,76 +29,29 @@ static const char *binary(void)
 	return path && *path ? path : "./divaviz";
 }
 
-struct run {
-	int status;                             /* the exit status */
-	char *out, *err;                        /* everything written to stdout, stderr */
-};
-
-/* All of a file, from its start (caller frees). */
-static char *slurp(int fd)
-{
-	char *text = NULL;
-	size_t len = 0;
-	FILE *mem = open_memstream(&text, &len);
-	ck_assert_ptr_nonnull(mem);
-	ck_assert_int_eq(lseek(fd, 0, SEEK_SET), 0);
-	char buf[4096];
-	ssize_t n;
-	while ((n = read(fd, buf, sizeof buf)) > 0)
-		fwrite(buf, 1, (size_t)n, mem);
-	ck_assert_int_eq(n, 0);
-	fclose(mem);
-	return text;
-}
-
-static int temp_file(char *path)
-{
-	int fd = mkstemp(path);
-	ck_assert_msg(fd >= 0, "mkstemp %s failed", path);
-	unlink(path);                           /* the open descriptor keeps it */
-	return fd;
-}
-
 /* Runs divaviz with argv[1..] = args, standard input from the file `input` (NULL:
  * /dev/null), standard output to the file `output` (NULL: kept in r.out), and waits
- * for it. */
-static struct run run_into(const char *input, const char *output, const char *const *args)
+ * for it; it must exit, not be killed. */
+static struct t_run run_into(const char *input, const char *output, const char *const *args)
 {
-	char out_path[] = "/tmp/divaviz-out-XXXXXX", err_path[] = "/tmp/divaviz-err-XXXXXX";
-	int out = output ? open(output, O_WRONLY) : temp_file(out_path), err = temp_file(err_path);
-	ck_assert_msg(out >= 0, "cannot open %s", output);
-	char *argv[MAX_ARGS + 2] = { "divaviz" };
+	const char *argv[MAX_ARGS + 2] = { binary() };
 	for (int i = 0; args[i]; i++) {
 		ck_assert_int_lt(i, MAX_ARGS);
-		argv[i + 1] = (char *)args[i];
+		argv[i + 1] = args[i];
 	}
-	posix_spawn_file_actions_t fa;
-	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_addopen(&fa, 0, input ? input : "/dev/null", O_RDONLY, 0);
-	posix_spawn_file_actions_adddup2(&fa, out, 1);
-	posix_spawn_file_actions_adddup2(&fa, err, 2);
-	pid_t pid;
-	int rc = posix_spawn(&pid, binary(), &fa, NULL, argv, environ);
-	posix_spawn_file_actions_destroy(&fa);
-	ck_assert_msg(rc == 0, "cannot run %s: %s", binary(), strerror(rc));
-	int wstatus;
-	ck_assert_int_eq(waitpid(pid, &wstatus, 0), pid);
-	ck_assert_msg(WIFEXITED(wstatus), "%s was killed by signal %d", binary(),
-		WIFSIGNALED(wstatus) ? WTERMSIG(wstatus) : 0);
-	struct run r = { .status = WEXITSTATUS(wstatus), .out = output ? strdup("") : slurp(out),
-		.err = slurp(err) };
-	close(out);
-	close(err);
+	struct t_run r = t_spawn(argv, input, output);
+	ck_assert_msg(r.spawn_error == 0, "cannot run %s: %s", binary(), strerror(r.spawn_error));
+	ck_assert_msg(r.signal == 0, "%s was killed by signal %d", binary(), r.signal);
 	return r;
 }
 
-static struct run run_args(const char *input, const char *const *args)
+static struct t_run run_args(const char *input, const char *const *args)
 {
 	return run_into(input, NULL, args);
 }
 
 /* run(input, "--opt", ..., NULL) */
-static struct run run(const char *input, ...)
+static struct t_run run(const char *input, ...)
 {
 	const char *args[MAX_ARGS + 1];
 	int n = 0;
@@ -113,11 +66,6 @@ static struct run run(const char *input, ...)
 	return run_args(input, args);
 }
 
-static void run_free(struct run *r)
-{
-	free(r->out);
-	free(r->err);
-}
 
 /* Writes text to a new file under /tmp; returns its path (caller unlinks, frees). */
 static char *trace_file(const char *text)
@@ -189,7 +137,7 @@ START_TEST(help_names_the_modes)
 {
 	const char *how[] = { "--help", "-h" };
 	for (int i = 0; i < 2; i++) {
-		struct run r = run(NULL, how[i], NULL);
+		struct t_run r = run(NULL, how[i], NULL);
 		ck_assert_int_eq(r.status, 0);
 		ck_assert_msg(strncmp(r.out, "Usage: divaviz [OPTIONS] TRACE\n", 31) == 0, "%s", r.out);
 		ck_assert_ptr_nonnull(strstr(r.out, "--batch"));
@@ -198,7 +146,7 @@ START_TEST(help_names_the_modes)
 		/* malloc.py's own default policy is not divaviz's */
 		ck_assert_ptr_nonnull(strstr(r.out, "policy stays first; malloc.py's default is -p best"));
 		ck_assert_str_eq(r.err, "");
-		run_free(&r);
+		t_run_free(&r);
 	}
 }
 END_TEST
@@ -207,11 +155,11 @@ START_TEST(version)
 {
 	const char *how[] = { "--version", "-V" };
 	for (int i = 0; i < 2; i++) {
-		struct run r = run(NULL, how[i], NULL);
+		struct t_run r = run(NULL, how[i], NULL);
 		ck_assert_int_eq(r.status, 0);
 		ck_assert_str_eq(r.out, "divaviz 0.1.0\n");
 		ck_assert_str_eq(r.err, "");
-		run_free(&r);
+		t_run_free(&r);
 	}
 }
 END_TEST
@@ -278,13 +226,13 @@ static const struct usage_case usage_cases[] = {
 START_TEST(usage_errors)
 {
 	const struct usage_case *c = &usage_cases[_i];
-	struct run r = run_args(NULL, c->args);
+	struct t_run r = run_args(NULL, c->args);
 	char want[300];
 	snprintf(want, sizeof want, "divaviz: %s\n%s", c->message, try_help);
 	ck_assert_msg(r.status == 64, "case %d: status %d", _i, r.status);
 	ck_assert_msg(strcmp(r.err, want) == 0, "case %d: stderr\n%s\nwanted\n%s", _i, r.err, want);
 	ck_assert_str_eq(r.out, "");
-	run_free(&r);
+	t_run_free(&r);
 }
 END_TEST
 
@@ -292,21 +240,21 @@ END_TEST
  * terminal is touched. */
 START_TEST(step_out_of_range)
 {
-	struct run r = run(NULL, "--step=13", "traces/fragment.trc", NULL);
+	struct t_run r = run(NULL, "--step=13", "traces/fragment.trc", NULL);
 	ck_assert_int_eq(r.status, 64);
 	ck_assert_str_eq(r.err, "divaviz: --step: traces/fragment.trc has steps 0 to 12, not 13\n"
 		"Try 'divaviz --help' for more information.\n");
 	ck_assert_str_eq(r.out, "");
-	run_free(&r);
+	t_run_free(&r);
 	r = run(NULL, "--step", "3x", "traces/fragment.trc", NULL);
 	ck_assert_int_eq(r.status, 64);
 	ck_assert_str_eq(r.err, "divaviz: --step: '3x' is not a number\n"
 		"Try 'divaviz --help' for more information.\n");
-	run_free(&r);
+	t_run_free(&r);
 	/* In range, it gets as far as the terminal: not one here, so 69. */
 	r = run(NULL, "--step=12", "traces/fragment.trc", NULL);
 	ck_assert_int_eq(r.status, 69);
-	run_free(&r);
+	t_run_free(&r);
 }
 END_TEST
 
@@ -315,7 +263,7 @@ END_TEST
 START_TEST(bad_trace_is_65)
 {
 	char *path = trace_file("heap 1K\nalloc A 100\nalloc B 12abc\nfree C\n");
-	struct run r = run(NULL, "--summary", "--check", path, NULL);
+	struct t_run r = run(NULL, "--summary", "--check", path, NULL);
 	char want[400];
 	snprintf(want, sizeof want,
 		"%s:3:9: error: '12abc' is not a number\n"
@@ -323,28 +271,28 @@ START_TEST(bad_trace_is_65)
 	ck_assert_int_eq(r.status, 65);
 	ck_assert_str_eq(r.err, want);
 	ck_assert_str_eq(r.out, "");            /* nothing is replayed */
-	run_free(&r);
+	t_run_free(&r);
 	trace_remove(path);
 }
 END_TEST
 
 START_TEST(bad_ops_is_65)
 {
-	struct run r = run(NULL, "--batch", "--check", "--ops", "+10,-1", NULL);
+	struct t_run r = run(NULL, "--batch", "--check", "--ops", "+10,-1", NULL);
 	ck_assert_int_eq(r.status, 65);
 	ck_assert_str_eq(r.err, "--ops:1:5: error: free of pointer 1, which was never allocated\n");
 	ck_assert_str_eq(r.out, "");
-	run_free(&r);
+	t_run_free(&r);
 }
 END_TEST
 
 START_TEST(missing_file_is_66)
 {
-	struct run r = run(NULL, "--summary", "--check", "/nonexistent-divaviz-dir/t.trc", NULL);
+	struct t_run r = run(NULL, "--summary", "--check", "/nonexistent-divaviz-dir/t.trc", NULL);
 	ck_assert_int_eq(r.status, 66);
 	ck_assert_str_eq(r.err, "/nonexistent-divaviz-dir/t.trc: error: cannot open: No such file or directory\n");
 	ck_assert_str_eq(r.out, "");
-	run_free(&r);
+	t_run_free(&r);
 }
 END_TEST
 
@@ -352,14 +300,14 @@ START_TEST(directory_is_66)
 {
 	char dir[] = "/tmp/divaviz-dir-XXXXXX";
 	ck_assert_ptr_nonnull(mkdtemp(dir));
-	struct run r = run(NULL, "--batch", "--check", dir, NULL);
+	struct t_run r = run(NULL, "--batch", "--check", dir, NULL);
 	rmdir(dir);
 	char want[200];
 	snprintf(want, sizeof want, "%s: error: is a directory, not a trace\n", dir);
 	ck_assert_int_eq(r.status, 66);
 	ck_assert_str_eq(r.err, want);
 	ck_assert_str_eq(r.out, "");
-	run_free(&r);
+	t_run_free(&r);
 }
 END_TEST
 
@@ -368,7 +316,7 @@ END_TEST
 /* OSTEP's example: malloc.py -p FIRST prints the same addresses. */
 START_TEST(ops_batch_ostep_addresses)
 {
-	struct run r = run(NULL, "--ops", "+10,+20,+30,-1,+15,-0,+5", "--batch", "-p", "first", "--check",
+	struct t_run r = run(NULL, "--ops", "+10,+20,+30,-1,+15,-0,+5", "--batch", "-p", "first", "--check",
 		NULL);
 	ck_assert_int_eq(r.status, 0);
 	ck_assert_str_eq(r.err, "");
@@ -392,20 +340,20 @@ START_TEST(ops_batch_ostep_addresses)
 		ck_assert_str_eq(json_value(line, 0, "addr"), addr[n]);
 	}
 	ck_assert_int_eq(n, 7);
-	run_free(&r);
+	t_run_free(&r);
 }
 END_TEST
 
 START_TEST(summary_compare_text)
 {
 	char *path = trace_file(fit_trace);
-	struct run r = run(NULL, "--summary", "--compare=first,best", "--check", path, NULL);
+	struct t_run r = run(NULL, "--summary", "--compare=first,best", "--check", path, NULL);
 	char want[1000];
 	snprintf(want, sizeof want, "%s: first vs best\n%s%s%s", path, fit_header, fit_first_row, fit_best_row);
 	ck_assert_int_eq(r.status, 0);
 	ck_assert_str_eq(r.out, want);
 	ck_assert_str_eq(r.err, "");
-	run_free(&r);
+	t_run_free(&r);
 	trace_remove(path);
 }
 END_TEST
@@ -413,14 +361,14 @@ END_TEST
 START_TEST(summary_csv)
 {
 	char *path = trace_file(fit_trace);
-	struct run r = run(NULL, "--summary", "--format=csv", "--compare=first,best", "--check", path, NULL);
+	struct t_run r = run(NULL, "--summary", "--format=csv", "--compare=first,best", "--check", path, NULL);
 	ck_assert_int_eq(r.status, 0);
 	ck_assert_str_eq(r.out,
 		"policy,ops,failed,first_fail,peak_live,footprint,util,mean_searched,peak_frag,internal\n"
 		"first,9,1,9,70,100,0.7000,1.43,0.6250,0\n"
 		"best,9,0,,100,100,1.0000,1.43,0.6250,0\n");
 	ck_assert_str_eq(r.err, "");
-	run_free(&r);
+	t_run_free(&r);
 	trace_remove(path);
 }
 END_TEST
@@ -436,7 +384,7 @@ START_TEST(summary_json)
 		{ "\"best\"", "9", "0", "null", "100", "100", "1", "1.4285714285714286", "0.625", "0" },
 	};
 	char *path = trace_file(fit_trace);
-	struct run r = run(NULL, "--summary", "--format=json", "--compare=first,best", "--check", path, NULL);
+	struct t_run r = run(NULL, "--summary", "--format=json", "--compare=first,best", "--check", path, NULL);
 	ck_assert_int_eq(r.status, 0);
 	ck_assert_str_eq(r.err, "");
 	/* one array of two objects, on one line */
@@ -452,7 +400,7 @@ START_TEST(summary_json)
 		for (int k = 0; k < 10; k++)
 			ck_assert_msg(strcmp(json_value(r.out, row, keys[k]), values[row][k]) == 0,
 				"row %d %s: %s, not %s", row, keys[k], json_value(r.out, row, keys[k]), values[row][k]);
-	run_free(&r);
+	t_run_free(&r);
 	trace_remove(path);
 }
 END_TEST
@@ -462,21 +410,21 @@ END_TEST
 START_TEST(options_override_directives)
 {
 	char *path = trace_file(fit_trace);
-	struct run r = run(NULL, "--summary", "--format=csv", "--check", path, NULL);
+	struct t_run r = run(NULL, "--summary", "--format=csv", "--check", path, NULL);
 	ck_assert_int_eq(r.status, 0);
 	ck_assert_str_eq(strchr(r.out, '\n') + 1, "best,9,0,,100,100,1.0000,1.43,0.6250,0\n");
-	run_free(&r);
+	t_run_free(&r);
 
 	r = run(NULL, "--summary", "--format=csv", "-p", "first", "--check", path, NULL);
 	ck_assert_int_eq(r.status, 0);
 	ck_assert_str_eq(strchr(r.out, '\n') + 1, "first,9,1,9,70,100,0.7000,1.43,0.6250,0\n");
-	run_free(&r);
+	t_run_free(&r);
 
 	r = run(NULL, "--summary", "--format=csv", "-p", "first", "--heap=130", "--check", path, NULL);
 	ck_assert_int_eq(r.status, 0);
 	ck_assert_str_eq(strchr(r.out, '\n') + 1, "first,9,0,,100,130,0.7692,1.57,0.5000,0\n");
 	ck_assert_str_eq(r.err, "");
-	run_free(&r);
+	t_run_free(&r);
 	trace_remove(path);
 }
 END_TEST
@@ -485,20 +433,20 @@ END_TEST
 START_TEST(dash_reads_stdin)
 {
 	char *path = trace_file(fit_trace);
-	struct run r = run(path, "--summary", "--compare=first,best", "--check", "-", NULL);
+	struct t_run r = run(path, "--summary", "--compare=first,best", "--check", "-", NULL);
 	char want[1000];
 	snprintf(want, sizeof want, "<stdin>: first vs best\n%s%s%s", fit_header, fit_first_row, fit_best_row);
 	ck_assert_int_eq(r.status, 0);
 	ck_assert_str_eq(r.out, want);
 	ck_assert_str_eq(r.err, "");
-	run_free(&r);
+	t_run_free(&r);
 	trace_remove(path);
 
 	r = run("/dev/null", "--batch", "--check", "-", NULL);
 	ck_assert_int_eq(r.status, 65);
 	ck_assert_str_eq(r.err, "<stdin>:1:1: error: the trace has no operations\n");
 	ck_assert_str_eq(r.out, "");
-	run_free(&r);
+	t_run_free(&r);
 }
 END_TEST
 
@@ -506,19 +454,19 @@ END_TEST
 START_TEST(rep_file)
 {
 	char *path = trace_file("40\n2\n4\n1\na 0 16\na 1 8\nf 0\na 0 24\n");
-	struct run r = run(NULL, "--summary", "--format=json", "--check", path, NULL);
+	struct t_run r = run(NULL, "--summary", "--format=json", "--check", path, NULL);
 	ck_assert_int_eq(r.status, 0);
 	/* 16+8 and 8+8 fill 40 bytes; the freed 24 bytes cannot take 24+8 */
 	ck_assert_str_eq(json_value(r.out, 0, "failed"), "1");
 	ck_assert_str_eq(json_value(r.out, 0, "first_fail"), "4");
 	ck_assert_str_eq(json_value(r.out, 0, "footprint"), "40");
-	run_free(&r);
+	t_run_free(&r);
 
 	r = run(NULL, "--summary", "--format=json", "--heap=72", "--check", path, NULL);
 	ck_assert_int_eq(r.status, 0);
 	ck_assert_str_eq(json_value(r.out, 0, "failed"), "0");
 	ck_assert_str_eq(json_value(r.out, 0, "footprint"), "72");
-	run_free(&r);
+	t_run_free(&r);
 	trace_remove(path);
 }
 END_TEST
@@ -528,11 +476,11 @@ END_TEST
 START_TEST(batch_utf8_note_round_trips)
 {
 	char *path = trace_file("title \"caf\xC3\xA9\"\nnote \"caf\xC3\xA9 \xE2\x9C\x93\"\nalloc A 1\n");
-	struct run r = run(NULL, "--batch", "--check", path, NULL);
+	struct t_run r = run(NULL, "--batch", "--check", path, NULL);
 	ck_assert_int_eq(r.status, 0);
 	ck_assert_str_eq(r.err, "");
 	ck_assert_str_eq(strstr(r.out, ",\"note\":"), ",\"note\":\"caf\xC3\xA9 \xE2\x9C\x93\"}\n");
-	run_free(&r);
+	t_run_free(&r);
 
 	char command[600];
 	snprintf(command, sizeof command, "'%s' --batch --check '%s' | python3 -c 'import json, sys; "
@@ -554,7 +502,7 @@ START_TEST(batch_utf8_note_round_trips)
 	ck_assert_int_eq(r.status, 65);
 	ck_assert_str_eq(r.err, want);
 	ck_assert_str_eq(r.out, "");
-	run_free(&r);
+	t_run_free(&r);
 	trace_remove(path);
 }
 END_TEST
@@ -563,10 +511,10 @@ END_TEST
 START_TEST(unwritable_output_is_74)
 {
 	const char *args[] = { "--batch", "--check", "--ops=+10,-0", NULL };
-	struct run r = run_into(NULL, "/dev/full", args);
+	struct t_run r = run_into(NULL, "/dev/full", args);
 	ck_assert_int_eq(r.status, 74);
 	ck_assert_str_eq(r.err, "divaviz: writing the output: No space left on device\n");
-	run_free(&r);
+	t_run_free(&r);
 }
 END_TEST
 
@@ -624,7 +572,7 @@ START_TEST(geometry_merged)
 		args[n++] = c->args[i];
 	args[n++] = path;
 	args[n] = NULL;
-	struct run r = run_args(NULL, args);
+	struct t_run r = run_args(NULL, args);
 	char want[400];
 	snprintf(want, sizeof want, c->err, path);
 	ck_assert_msg(r.status == c->status, "case %d: status %d\n%s", _i, r.status, r.err);
@@ -636,7 +584,7 @@ START_TEST(geometry_merged)
 	} else {
 		ck_assert_str_eq(r.out, "");
 	}
-	run_free(&r);
+	t_run_free(&r);
 	trace_remove(path);
 }
 END_TEST
@@ -664,23 +612,23 @@ static const struct config_case config_cases[] = {
 START_TEST(impossible_configuration_is_64)
 {
 	const struct config_case *c = &config_cases[_i];
-	struct run r = run_args(NULL, c->args);
+	struct t_run r = run_args(NULL, c->args);
 	ck_assert_msg(r.status == 64, "case %d: status %d", _i, r.status);
 	ck_assert_str_eq(r.err, c->err);
 	ck_assert_str_eq(r.out, "");
-	run_free(&r);
+	t_run_free(&r);
 }
 END_TEST
 
 /* The heap size boundary through --ops: 1 TiB is allowed and replays. */
 START_TEST(largest_heap)
 {
-	struct run r = run(NULL, "--heap=1024G", "--ops=+1024G,-0", "--summary", "--format=csv", "--check", NULL);
+	struct t_run r = run(NULL, "--heap=1024G", "--ops=+1024G,-0", "--summary", "--format=csv", "--check", NULL);
 	ck_assert_int_eq(r.status, 0);
 	ck_assert_str_eq(r.out,
 		"policy,ops,failed,first_fail,peak_live,footprint,util,mean_searched,peak_frag,internal\n"
 		"first,2,0,,1099511627776,1099511627776,1.0000,1.00,0.0000,0\n");
-	run_free(&r);
+	t_run_free(&r);
 }
 END_TEST
 
@@ -691,7 +639,7 @@ START_TEST(many_errors)
 	for (int i = 0; i < 25; i++)
 		strcat(text, "free X\n");
 	char *path = trace_file(text);
-	struct run r = run(NULL, "--batch", "--check", path, NULL);
+	struct t_run r = run(NULL, "--batch", "--check", path, NULL);
 	ck_assert_int_eq(r.status, 65);
 	char want[100];
 	snprintf(want, sizeof want, "%s: error: too many errors (5 more not shown)\n", path);
@@ -706,7 +654,7 @@ START_TEST(many_errors)
 		last--;
 	ck_assert_str_eq(last, want);
 	ck_assert_str_eq(r.out, "");
-	run_free(&r);
+	t_run_free(&r);
 	trace_remove(path);
 }
 END_TEST

@@ -19,75 +19,14 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "spawn.h"
 #include "suites.h"
 
-extern char **environ;
 
-struct outcome {
-	int spawn_error;                        /* errno of a failed spawn, else 0 */
-	int status;                             /* exit status; 128+N when killed by N */
-	char *out, *err;                        /* all of stdout and stderr */
-};
-
-/* All of an open file, from its start (caller frees). */
-static char *slurp(int fd)
+/* Runs argv with standard input from /dev/null, output kept. */
+static struct t_run run_command(const char *const argv[])
 {
-	char *text = NULL;
-	size_t len = 0;
-	FILE *mem = open_memstream(&text, &len);
-	ck_assert_ptr_nonnull(mem);
-	ck_assert_int_eq(lseek(fd, 0, SEEK_SET), 0);
-	char buf[4096];
-	ssize_t n;
-	while ((n = read(fd, buf, sizeof buf)) > 0)
-		fwrite(buf, 1, (size_t)n, mem);
-	ck_assert_int_eq(n, 0);
-	fclose(mem);
-	return text;
-}
-
-/* A file for a child's output. Close-on-exec, so a child sees it only as its stdout
- * or stderr: a make under make -j would take a stray descriptor for its jobserver. */
-static int scratch_file(void)
-{
-	char path[] = "/tmp/divaviz-install-out-XXXXXX";
-	int fd = mkstemp(path);
-	ck_assert_msg(fd >= 0, "mkstemp %s: %s", path, strerror(errno));
-	ck_assert_int_eq(fcntl(fd, F_SETFD, FD_CLOEXEC), 0);
-	unlink(path);                           /* the open descriptor keeps it */
-	return fd;
-}
-
-/* Runs argv (argv[0] looked up on PATH unless it has a slash) with this process's
- * environment, standard input from /dev/null, and waits for it. */
-static struct outcome run_command(const char *const argv[])
-{
-	int out = scratch_file(), err = scratch_file();
-	posix_spawn_file_actions_t fa;
-	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-	posix_spawn_file_actions_adddup2(&fa, out, 1);
-	posix_spawn_file_actions_adddup2(&fa, err, 2);
-	pid_t pid;
-	struct outcome o = { .status = -1 };
-	o.spawn_error = posix_spawnp(&pid, argv[0], &fa, NULL, (char *const *)argv, environ);
-	posix_spawn_file_actions_destroy(&fa);
-	if (!o.spawn_error) {
-		int wstatus;
-		ck_assert_int_eq(waitpid(pid, &wstatus, 0), pid);
-		o.status = WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : 128 + WTERMSIG(wstatus);
-	}
-	o.out = slurp(out);
-	o.err = slurp(err);
-	close(out);
-	close(err);
-	return o;
-}
-
-static void outcome_free(struct outcome *o)
-{
-	free(o->out);
-	free(o->err);
+	return t_spawn(argv, NULL, NULL);
 }
 
 /* ---- the scratch DESTDIR: made before the install tests, removed after ---------- */
@@ -128,11 +67,11 @@ static void make(const char *target)
 	char destdir[sizeof dest + 16];
 	snprintf(destdir, sizeof destdir, "DESTDIR=%s", dest);
 	const char *argv[] = { "make", "-s", target, destdir, "PREFIX=/usr", NULL };
-	struct outcome o = run_command(argv);
+	struct t_run o = run_command(argv);
 	ck_assert_msg(o.spawn_error == 0, "cannot run make: %s", strerror(o.spawn_error));
 	ck_assert_msg(o.status == 0, "make %s %s PREFIX=/usr exited %d:\n%s%s", target, destdir,
 		o.status, o.out, o.err);
-	outcome_free(&o);
+	t_run_free(&o);
 }
 
 /* path is a regular file with exactly mode, as large as source when one is given. */
@@ -182,11 +121,11 @@ START_TEST(install_then_uninstall)
 	}
 
 	const char *version[] = { bin, "--version", NULL };
-	struct outcome o = run_command(version);
+	struct t_run o = run_command(version);
 	ck_assert_msg(o.spawn_error == 0, "cannot run %s: %s", bin, strerror(o.spawn_error));
 	ck_assert_msg(o.status == 0, "%s --version exited %d: %s", bin, o.status, o.err);
 	ck_assert_str_eq(o.out, "divaviz 0.1.0\n");
-	outcome_free(&o);
+	t_run_free(&o);
 
 	make("uninstall");
 	assert_gone(bin);
@@ -208,14 +147,14 @@ END_TEST
 START_TEST(man_page_passes_groff)
 {
 	const char *argv[] = { "groff", "-man", "-ww", "-z", "docs/divaviz.1", NULL };
-	struct outcome o = run_command(argv);
+	struct t_run o = run_command(argv);
 	ck_assert_msg(o.spawn_error != ENOENT && o.status != 127,
 		"groff is not installed, so docs/divaviz.1 cannot be checked: install groff-base "
 		"(make check-deps does)");
 	ck_assert_msg(o.spawn_error == 0, "cannot run groff: %s", strerror(o.spawn_error));
 	ck_assert_msg(o.status == 0 && o.err[0] == '\0', "groff -man -ww -z docs/divaviz.1 exited %d:\n%s",
 		o.status, o.err);
-	outcome_free(&o);
+	t_run_free(&o);
 }
 END_TEST
 
@@ -223,11 +162,11 @@ START_TEST(man_page_names_every_option)
 {
 	const char *binary = getenv("DIVAVIZ");
 	const char *argv[] = { binary && *binary ? binary : "./divaviz", "--help", NULL };
-	struct outcome o = run_command(argv);
+	struct t_run o = run_command(argv);
 	ck_assert_msg(o.spawn_error == 0 && o.status == 0, "%s --help failed", argv[0]);
 	int fd = open("docs/divaviz.1", O_RDONLY);
 	ck_assert_msg(fd >= 0, "docs/divaviz.1: %s", strerror(errno));
-	char *page = slurp(fd);
+	char *page = t_slurp(fd);
 	close(fd);
 	for (const char *s = o.out; (s = strstr(s, "--")) != NULL;) {
 		/* In roff source the option's dashes are \- each: --no-color is \-\-no\-color. */
@@ -238,7 +177,7 @@ START_TEST(man_page_names_every_option)
 		ck_assert_msg(strstr(page, roff) != NULL, "docs/divaviz.1 does not mention %s", roff);
 	}
 	free(page);
-	outcome_free(&o);
+	t_run_free(&o);
 }
 END_TEST
 

@@ -38,6 +38,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "spawn.h"
 #include "suites.h"
 
 extern char **environ;
@@ -905,36 +906,15 @@ END_TEST
 /* Without a terminal on stdout: 69, a pointer to the headless modes, no output. */
 START_TEST(stdout_not_a_terminal_is_69)
 {
-	char out_path[] = "/tmp/divaviz-tui-out-XXXXXX", err_path[] = "/tmp/divaviz-tui-err-XXXXXX";
-	int out = mkstemp(out_path), err = mkstemp(err_path);
-	ck_assert(out >= 0 && err >= 0);
-	unlink(out_path);
-	unlink(err_path);
 	const char *bin = getenv("DIVAVIZ");
-	char *argv[] = { (char *)(bin && *bin ? bin : "./divaviz"), "traces/fragment.trc", NULL };
-	posix_spawn_file_actions_t fa;
-	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-	posix_spawn_file_actions_adddup2(&fa, out, 1);
-	posix_spawn_file_actions_adddup2(&fa, err, 2);
-	pid_t pid;
-	int rc = posix_spawn(&pid, argv[0], &fa, NULL, argv, environ);
-	posix_spawn_file_actions_destroy(&fa);
-	ck_assert_msg(rc == 0, "cannot run %s: %s", argv[0], strerror(rc));
-	int status;
-	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
-	ck_assert(WIFEXITED(status));
-	ck_assert_int_eq(WEXITSTATUS(status), 69);
-	ck_assert_int_eq(lseek(out, 0, SEEK_END), 0);
-	char text[512] = "";
-	ck_assert_int_eq(lseek(err, 0, SEEK_SET), 0);
-	ssize_t n = read(err, text, sizeof text - 1);
-	ck_assert_int_ge(n, 0);
-	text[n] = '\0';
-	ck_assert_str_eq(text, "divaviz: standard output is not a terminal, and the viewer needs one.\n"
+	const char *argv[] = { bin && *bin ? bin : "./divaviz", "traces/fragment.trc", NULL };
+	struct t_run r = t_spawn(argv, NULL, NULL);
+	ck_assert_msg(r.spawn_error == 0, "cannot run %s: %s", argv[0], strerror(r.spawn_error));
+	ck_assert_int_eq(r.status, 69);
+	ck_assert_str_eq(r.out, "");
+	ck_assert_str_eq(r.err, "divaviz: standard output is not a terminal, and the viewer needs one.\n"
 		"For output to a file or a pipe use --batch (JSON Lines) or --summary.\n");
-	close(out);
-	close(err);
+	t_run_free(&r);
 }
 END_TEST
 
