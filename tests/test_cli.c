@@ -2,142 +2,19 @@
  * test_cli.c - the divaviz binary as a user meets it: options, exit status
  * (64 usage, 65 bad trace, 66 cannot read), and what lands on stdout and stderr.
  *
- * The binary is $DIVAVIZ (default ./divaviz); make check runs from the top of the
- * tree. Every run that replays passes --check, so the engine verifies itself too.
+ * The binary is $DIVAVIZ (default ./divaviz), run through spawn.h. Every run that
+ * replays passes --check, so the engine verifies itself too.
  */
 #ifndef _POSIX_C_SOURCE
-#define _POSIX_C_SOURCE 200809L                 /* mkstemp, mkdtemp, posix_spawn */
+#define _POSIX_C_SOURCE 200809L                 /* mkdtemp, popen */
 #endif
-#include <fcntl.h>
-#include <spawn.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
+#include "spawn.h"
 #include "suites.h"
-
-extern char **environ;
-
-#define MAX_ARGS 16
-
-static const char *binary(void)
-{
-	const char *path = getenv("DIVAVIZ");
-	return path && *path ? path : "./divaviz";
-}
-
-struct run {
-	int status;                             /* the exit status */
-	char *out, *err;                        /* everything written to stdout, stderr */
-};
-
-/* All of a file, from its start (caller frees). */
-static char *slurp(int fd)
-{
-	char *text = NULL;
-	size_t len = 0;
-	FILE *mem = open_memstream(&text, &len);
-	ck_assert_ptr_nonnull(mem);
-	ck_assert_int_eq(lseek(fd, 0, SEEK_SET), 0);
-	char buf[4096];
-	ssize_t n;
-	while ((n = read(fd, buf, sizeof buf)) > 0)
-		fwrite(buf, 1, (size_t)n, mem);
-	ck_assert_int_eq(n, 0);
-	fclose(mem);
-	return text;
-}
-
-static int temp_file(char *path)
-{
-	int fd = mkstemp(path);
-	ck_assert_msg(fd >= 0, "mkstemp %s failed", path);
-	unlink(path);                           /* the open descriptor keeps it */
-	return fd;
-}
-
-/* Runs divaviz with argv[1..] = args, standard input from the file `input` (NULL:
- * /dev/null), standard output to the file `output` (NULL: kept in r.out), and waits
- * for it. */
-static struct run run_into(const char *input, const char *output, const char *const *args)
-{
-	char out_path[] = "/tmp/divaviz-out-XXXXXX", err_path[] = "/tmp/divaviz-err-XXXXXX";
-	int out = output ? open(output, O_WRONLY) : temp_file(out_path), err = temp_file(err_path);
-	ck_assert_msg(out >= 0, "cannot open %s", output);
-	char *argv[MAX_ARGS + 2] = { "divaviz" };
-	for (int i = 0; args[i]; i++) {
-		ck_assert_int_lt(i, MAX_ARGS);
-		argv[i + 1] = (char *)args[i];
-	}
-	posix_spawn_file_actions_t fa;
-	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_addopen(&fa, 0, input ? input : "/dev/null", O_RDONLY, 0);
-	posix_spawn_file_actions_adddup2(&fa, out, 1);
-	posix_spawn_file_actions_adddup2(&fa, err, 2);
-	pid_t pid;
-	int rc = posix_spawn(&pid, binary(), &fa, NULL, argv, environ);
-	posix_spawn_file_actions_destroy(&fa);
-	ck_assert_msg(rc == 0, "cannot run %s: %s", binary(), strerror(rc));
-	int wstatus;
-	ck_assert_int_eq(waitpid(pid, &wstatus, 0), pid);
-	ck_assert_msg(WIFEXITED(wstatus), "%s was killed by signal %d", binary(),
-		WIFSIGNALED(wstatus) ? WTERMSIG(wstatus) : 0);
-	struct run r = { .status = WEXITSTATUS(wstatus), .out = output ? strdup("") : slurp(out),
-		.err = slurp(err) };
-	close(out);
-	close(err);
-	return r;
-}
-
-static struct run run_args(const char *input, const char *const *args)
-{
-	return run_into(input, NULL, args);
-}
-
-/* run(input, "--opt", ..., NULL) */
-static struct run run(const char *input, ...)
-{
-	const char *args[MAX_ARGS + 1];
-	int n = 0;
-	va_list ap;
-	va_start(ap, input);
-	for (const char *a; (a = va_arg(ap, const char *)) != NULL;) {
-		ck_assert_int_lt(n, MAX_ARGS);
-		args[n++] = a;
-	}
-	va_end(ap);
-	args[n] = NULL;
-	return run_args(input, args);
-}
-
-static void run_free(struct run *r)
-{
-	free(r->out);
-	free(r->err);
-}
-
-/* Writes text to a new file under /tmp; returns its path (caller unlinks, frees). */
-static char *trace_file(const char *text)
-{
-	char path[] = "/tmp/divaviz-cli-XXXXXX";
-	int fd = mkstemp(path);
-	ck_assert_int_ge(fd, 0);
-	size_t len = strlen(text);
-	ck_assert_int_eq(write(fd, text, len), (ssize_t)len);
-	close(fd);
-	char *copy = strdup(path);
-	ck_assert_ptr_nonnull(copy);
-	return copy;
-}
-
-static void trace_remove(char *path)
-{
-	unlink(path);
-	free(path);
-}
 
 /* The value of "key" in the n-th (0-based) object of a JSON array, as text. */
 static const char *json_value(const char *json, int n, const char *key)
@@ -506,7 +383,7 @@ START_TEST(batch_utf8_note_round_trips)
 	char command[600];
 	snprintf(command, sizeof command, "'%s' --batch --check '%s' | python3 -c 'import json, sys; "
 		"note = json.loads(sys.stdin.buffer.read().decode(\"utf-8\"))[\"note\"]; "
-		"sys.stdout.buffer.write(note.encode(\"utf-8\"))'", binary(), path);
+		"sys.stdout.buffer.write(note.encode(\"utf-8\"))'", divaviz_binary(), path);
 	FILE *p = popen(command, "r");
 	ck_assert_ptr_nonnull(p);
 	char note[100] = "";
