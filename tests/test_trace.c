@@ -727,6 +727,9 @@ static const struct error_case error_cases[] = {
 		.errors = "t.rep:3:1: error: the header says 4 operations but the trace has 3\n" },
 	{ REP("20000\n2\n1\n1\na 0 8\nf 0\n"),
 		.errors = "t.rep:3:1: error: the header says 1 operation but the trace has 2\n" },
+	/* a header that promises no operations and keeps its word is still empty: it
+	 * replayed nothing and exited 0, as if it had succeeded (found by the fuzzer) */
+	{ REP("2005\n\n3\n0\n1\n"), .errors = "t.rep:4:1: error: the trace has no operations\n" },
 	{ REP("1099511627777\n1\n1\n1\na 0 8\n"),
 		.errors = "t.rep:1:1: error: '1099511627777' is above the size limit of 1 TiB\n" },
 

@@ -109,9 +109,12 @@ void parse_rep(struct reader *rd, struct lines *src)
 	t->config.size = header[SUGGESTED_HEAP];
 	t->set |= SET_HEAP;
 	t->set_line[trace_set_index(SET_HEAP)] = header_line[SUGGESTED_HEAP];
-	if (!rd->stopped && body != header[OP_COUNT]) {
-		rd->line = header_line[OP_COUNT];
+	if (rd->stopped)                        /* cut short: its end proves nothing */
+		return;
+	rd->line = header_line[OP_COUNT];
+	if (body != header[OP_COUNT])
 		reader_error(rd, 1, "the header says %llu operation%s but the trace has %lu",
 			(unsigned long long)header[OP_COUNT], header[OP_COUNT] == 1 ? "" : "s", body);
-	}
+	else if (t->nops == 0 && t->nerrors == 0)   /* a header of 0 operations, and so it is */
+		reader_error(rd, 1, "the trace has no operations");
 }
