@@ -593,15 +593,23 @@ static const struct error_case error_cases[] = {
 	{ TRC("note \"\xE2\x9C" "A\"\nalloc A 1\n"),           /* cut short by a letter */
 		.errors = "t.trc:1:6: error: the string is not valid UTF-8\n" },
 	/* and hold no control character but tab, which a terminal would take for a
-	 * command (trc_string_escapes: a tab is text) */
+	 * command (trc_string_escapes: a tab is text). Most are not even allowed in a
+	 * line (binary files are full of them), and are reported where they are. */
 	{ TRC("title \"a\x1B[2Jb\"\nalloc A 1\n"),            /* ESC: clear the screen */
-		.errors = "t.trc:1:7: error: the string holds a control character (U+001B)\n" },
+		.errors = "t.trc:1:9: error: the line holds a control character (U+001B)\n" },
+	{ TRC("alloc A 1\nnote \"\\\"\x01\"\nfree A\n"),
+		.errors = "t.trc:2:9: error: the line holds a control character (U+0001)\n" },
+	{ TRC("alloc A 1 # \x7F\n"),                           /* DEL, even in a comment */
+		.errors = "t.trc:1:13: error: the line holds a control character (U+007F)\n" },
+	{ TRC("alloc A 1\n\x1F\n"),
+		.errors = "t.trc:2:1: error: the line holds a control character (U+001F)\n" },
+	/* the blanks a line may hold are no text either: CR, FF, VT; nor is C1 */
 	{ TRC("note \"a\t\r" "b\"\nalloc A 1\n"),                /* a CR inside the line */
 		.errors = "t.trc:1:6: error: the string holds a control character (U+000D)\n" },
-	{ TRC("alloc A 1\nnote \"\\\"\x01\"\nfree A\n"),       /* after an escape */
-		.errors = "t.trc:2:6: error: the string holds a control character (U+0001)\n" },
-	{ TRC("note \"\x7F\"\nalloc A 1\n"),                    /* DEL */
-		.errors = "t.trc:1:6: error: the string holds a control character (U+007F)\n" },
+	{ TRC("note \"\f\"\nalloc A 1\n"),
+		.errors = "t.trc:1:6: error: the string holds a control character (U+000C)\n" },
+	{ TRC("note \"\\\"\v\"\nalloc A 1\n"),                  /* after an escape */
+		.errors = "t.trc:1:6: error: the string holds a control character (U+000B)\n" },
 	{ TRC("note \"\xC2\x80\"\nalloc A 1\n"),                /* the first C1 control */
 		.errors = "t.trc:1:6: error: the string holds a control character (U+0080)\n" },
 	{ TRC("note \"ok \xC2\x9B" "2J\"\nalloc A 1\n"),        /* CSI, the last but one */

@@ -130,15 +130,29 @@ const char *lines_next(struct lines *src, size_t *len)
 	return lines_read(src, len);
 }
 
+/* The offset of the first control character of a line that is not a blank (tab,
+ * CR, form feed, vertical tab), or len: binary files are full of them. */
+static size_t control_byte(const char *s, size_t len)
+{
+	size_t i = 0;
+	while (i < len && ((unsigned char)s[i] >= 0x20 || strchr("\t\r\f\v", s[i])) && s[i] != 0x7F)
+		i++;
+	return i;
+}
+
 const char *reader_next_line(struct reader *rd, struct lines *src, size_t *len)
 {
 	const char *text;
 	while (!rd->stopped && !rd->out_of_memory && (text = lines_next(src, len))) {
+		size_t control;
 		rd->line++;
 		if (src->has_nul)
 			reader_error(rd, 1, "the line holds a NUL byte (is this a binary file?)");
 		else if (src->too_long)
 			reader_error(rd, TRACE_MAX_LINE + 1, "the line is longer than %d bytes", TRACE_MAX_LINE);
+		else if ((control = control_byte(text, *len)) < *len)
+			reader_error(rd, control + 1, "the line holds a control character (U+%04X)",
+				(unsigned)(unsigned char)text[control]);
 		else
 			return text;
 	}

@@ -155,7 +155,8 @@ static bool utf8_valid(const char *s, size_t len)
 }
 
 /* The first control character of a valid UTF-8 string (C0 but tab, DEL or C1: what
- * a terminal may take for a command), or -1 when it has none. */
+ * a terminal may take for a command), or -1 when it has none. Lines have no control
+ * characters but blanks, so of C0 only CR, FF and VT get this far. */
 static long control_character(const char *text, size_t len)
 {
 	const unsigned char *s = (const unsigned char *)text;
