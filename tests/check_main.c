@@ -16,6 +16,7 @@ int main(void)
 	srunner_add_suite(sr, report_suite());
 	srunner_add_suite(sr, cli_suite());
 	srunner_add_suite(sr, model_suite());
+	srunner_add_suite(sr, bad_suite());
 	srunner_run_all(sr, CK_ENV);
 	int failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

@@ -14,5 +14,6 @@ Suite *trace_suite(void);       /* test_trace.c: readers and their messages */
 Suite *report_suite(void);      /* test_report.c: --batch and --summary output */
 Suite *cli_suite(void);         /* test_cli.c: the binary's options and exit status */
 Suite *model_suite(void);       /* test_model.c: --batch against tests/model.py */
+Suite *bad_suite(void);         /* test_bad.c: the bad-input corpus, huge inputs */
 
 #endif

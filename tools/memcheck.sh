@@ -42,7 +42,7 @@ memcheck 0 --summary --format=csv --check --compare=$all --coalesce=yes --ops "+
 
 for input in tests/bad/*; do
 	case $input in *.expect | "tests/bad/*") continue ;; esac
-	memcheck "$(head -n 1 "${input%.*}.expect")" --batch --check "$input"
+	memcheck "$(head -n 1 "$input.expect")" --batch --check "$input"
 done
 
 echo "memcheck: $runs runs, $failures failed (valgrind: 0 errors and 0 definite leaks wanted)"
