@@ -198,8 +198,7 @@ START_TEST(made_case)
 END_TEST
 
 /* A file its reader may not open. Root may open anything, so as root divaviz runs
- * as nobody (uid 65534) instead; if it cannot be, the test says so and checks only
- * that root can read the file. */
+ * as nobody (uid 65534) instead; if it cannot be, the test says it skipped. */
 START_TEST(unreadable_file)
 {
 	char *dir = directory();
