@@ -114,11 +114,19 @@ FUZZ_B   = build-fuzz
 FUZZ_BIN = $(FUZZ_B)/fuzz_trace
 FUZZ_SRC = fuzz/fuzz_trace.c $(ENGINE_SRC) $(TRACE_SRC) $(REPORT_SRC)
 
-$(FUZZ_BIN): $(FUZZ_SRC) $(wildcard include/divaviz/*.h src/*/*.h)
+# Beyond ASan and UBSan, any unsigned wrap-around or value-changing conversion is a
+# finding: the engine's address arithmetic must never wrap. The FNV hashes wrap on
+# purpose (fuzz/ubsan.supp); those two checks must stay recoverable to be suppressed,
+# and halt_on_error stops at every other report.
+FUZZ_SANITIZE = -fsanitize=fuzzer,address,undefined,unsigned-integer-overflow,implicit-conversion \
+	-fno-sanitize-recover=all -fsanitize-recover=unsigned-integer-overflow,implicit-conversion
+FUZZ_ENV = ASAN_OPTIONS=detect_leaks=1 \
+	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:suppressions=fuzz/ubsan.supp
+
+$(FUZZ_BIN): $(FUZZ_SRC) $(wildcard include/divaviz/*.h src/*/*.h) fuzz/ubsan.supp
 	@sh tools/deps.sh $(FUZZ_NEEDS)
 	@mkdir -p $(@D)
-	clang $(WARN) $(CPPFLAGS) -O1 -g -fsanitize=fuzzer,address,undefined \
-		-fno-sanitize-recover=all -o $@ $(FUZZ_SRC)
+	clang $(WARN) $(CPPFLAGS) -O1 -g $(FUZZ_SANITIZE) -o $@ $(FUZZ_SRC)
 
 # The seeds: the lessons, the fuzzer's own and the bad-input corpus. New inputs it
 # finds go to $(FUZZ_B)/corpus and are kept for the next run; a crash, leak or hang
@@ -127,7 +135,7 @@ fuzz: $(FUZZ_BIN)
 	@rm -rf $(FUZZ_B)/seeds
 	@mkdir -p $(FUZZ_B)/corpus $(FUZZ_B)/seeds
 	@cp traces/*.trc fuzz/seeds/* $(filter-out %.expect,$(wildcard tests/bad/*)) $(FUZZ_B)/seeds/
-	$(SANITIZER_ENV) $(FUZZ_BIN) -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 \
+	$(FUZZ_ENV) $(FUZZ_BIN) -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 \
 		-max_len=8192 -dict=fuzz/trace.dict -artifact_prefix=$(FUZZ_B)/ -print_final_stats=1 \
 		$(FUZZ_B)/corpus $(FUZZ_B)/seeds
 
