@@ -100,3 +100,68 @@ uninstall:
 	rmdir "$(DESTDIR)$(TRACEDIR)" "$(DESTDIR)$(PREFIX)/share/divaviz" 2>/dev/null || true
 
 -include $(LIB_OBJ:.o=.d) $(MAIN_OBJ:.o=.d) $(TEST_OBJ:.o=.d)
+
+# ---- hostile input: sanitizers, valgrind, fuzzing (docs/testing.md) ----------------
+#
+#   make asan       build under AddressSanitizer and UBSan (build-asan/), run every test
+#   make valgrind   memcheck over every trace under every policy, and the bad inputs
+#   make fuzz       libFuzzer over the readers and the engine for FUZZ_SECONDS (60)
+
+SANITIZE_NEEDS = cmd:clang:clang rt:asan:libclang-rt-dev
+FUZZ_NEEDS     = cmd:clang:clang rt:fuzzer:libclang-rt-dev
+VALGRIND_NEEDS = cmd:valgrind:valgrind
+
+# The binary inside the build directory, for builds beside the main one.
+$(B)/divaviz: $(LIB_OBJ) $(MAIN_OBJ)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(CURSES_LIBS) $(LDLIBS)
+
+SANITIZE = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+# halt at the first error; leaks count; check's forked tests report for themselves
+SANITIZER_ENV = ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:exitcode=99 \
+	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:exitcode=99
+
+.PHONY: asan valgrind fuzz
+asan: | check-deps
+	@sh tools/deps.sh $(SANITIZE_NEEDS)
+	$(MAKE) B=build-asan CC=clang CFLAGS="-O1 -g $(SANITIZE)" \
+		build-asan/divaviz build-asan/tests/check_divaviz
+	$(SANITIZER_ENV) CK_TIMEOUT_MULTIPLIER=4 DIVAVIZ=build-asan/divaviz build-asan/tests/check_divaviz
+
+valgrind: divaviz
+	@sh tools/deps.sh $(VALGRIND_NEEDS)
+	sh tools/memcheck.sh ./divaviz
+
+FUZZ_SECONDS ?= 60
+FUZZ_B   = build-fuzz
+FUZZ_BIN = $(FUZZ_B)/fuzz_trace
+FUZZ_SRC = fuzz/fuzz_trace.c $(ENGINE_SRC) $(TRACE_SRC) $(REPORT_SRC)
+
+# Beyond ASan and UBSan, any unsigned wrap-around or value-changing conversion is a
+# finding: the engine's address arithmetic must never wrap. The FNV hashes wrap on
+# purpose (fuzz/ubsan.supp); those two checks must stay recoverable to be suppressed,
+# and halt_on_error stops at every other report.
+FUZZ_SANITIZE = -fsanitize=fuzzer,address,undefined,unsigned-integer-overflow,implicit-conversion \
+	-fno-sanitize-recover=all -fsanitize-recover=unsigned-integer-overflow,implicit-conversion
+FUZZ_ENV = ASAN_OPTIONS=detect_leaks=1 \
+	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:suppressions=fuzz/ubsan.supp
+
+$(FUZZ_BIN): $(FUZZ_SRC) $(wildcard include/divaviz/*.h src/*/*.h) fuzz/ubsan.supp
+	@sh tools/deps.sh $(FUZZ_NEEDS)
+	@mkdir -p $(@D)
+	clang $(WARN) $(CPPFLAGS) -O1 -g $(FUZZ_SANITIZE) -o $@ $(FUZZ_SRC)
+
+# The seeds: the lessons, the fuzzer's own and the bad-input corpus. New inputs it
+# finds go to $(FUZZ_B)/corpus and are kept for the next run; a crash, leak or hang
+# stops it with a crash-*, leak-* or timeout-* file in $(FUZZ_B)/.
+fuzz: $(FUZZ_BIN)
+	@rm -rf $(FUZZ_B)/seeds
+	@mkdir -p $(FUZZ_B)/corpus $(FUZZ_B)/seeds
+	@cp traces/*.trc fuzz/seeds/* $(filter-out %.expect,$(wildcard tests/bad/*)) $(FUZZ_B)/seeds/
+	$(FUZZ_ENV) $(FUZZ_BIN) -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 \
+		-max_len=8192 -dict=fuzz/trace.dict -artifact_prefix=$(FUZZ_B)/ -print_final_stats=1 \
+		$(FUZZ_B)/corpus $(FUZZ_B)/seeds
+
+clean: clean-beside
+.PHONY: clean-beside
+clean-beside:
+	rm -rf build-asan $(FUZZ_B)

@@ -12,6 +12,7 @@ int main(void)
 	srunner_add_suite(sr, bump_suite());
 	srunner_add_suite(sr, segregated_suite());
 	srunner_add_suite(sr, check_suite());
+	srunner_add_suite(sr, edges_suite());
 	srunner_add_suite(sr, trace_suite());
 	srunner_add_suite(sr, report_suite());
 	srunner_add_suite(sr, cli_suite());
@@ -19,6 +20,7 @@ int main(void)
 	srunner_add_suite(sr, tui_suite());
 	srunner_add_suite(sr, install_suite());
 	srunner_add_suite(sr, layout_suite());
+	srunner_add_suite(sr, bad_suite());
 	srunner_run_all(sr, CK_ENV);
 	int failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

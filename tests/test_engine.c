@@ -468,19 +468,38 @@ START_TEST(null_ids_free_and_realloc)
 }
 END_TEST
 
+/* An invalid step is refused and changes nothing: not the blocks, not the step
+ * count, not the last record (which a refused step used to overwrite). */
 START_TEST(misuse_is_refused)
 {
-	heap *h = t_heap(NULL, 1);
-	struct heap_op op = { .kind = OP_FREE, .id = 0 };
-	ck_assert_int_eq(heap_step(h, &op), -1);
-	ck_assert_str_eq(heap_error(h), "step 1: free of an id that is not allocated");
-	op = (struct heap_op){ .kind = OP_ALLOC, .id = 7, .size = 1 };
-	ck_assert_int_eq(heap_step(h, &op), -1);
-	ck_assert_str_eq(heap_error(h), "step 2: id 7 is out of range");
+	static const struct {
+		struct heap_op op;
+		const char *error;
+	} cases[] = {
+		{ { .kind = OP_FREE, .id = 1 }, "step 2: free of an id that is not allocated" },
+		{ { .kind = OP_REALLOC, .id = 1, .size = 8 }, "step 2: realloc of an id that is not allocated" },
+		{ { .kind = OP_ALLOC, .id = 7, .size = 1 }, "step 2: id 7 is out of range" },
+		{ { .kind = OP_FREE, .id = UINT32_MAX }, "step 2: id 4294967295 is out of range" },
+		{ { .kind = OP_ALLOC, .id = 0, .size = 1 }, "step 2: alloc of a live id" },
+		{ { .kind = OP_ALLOC, .id = 1, .size = HEAP_MAX_SIZE + 1 }, "step 2: a request above 1 TiB" },
+		{ { .kind = OP_REALLOC, .id = 0, .size = UINT64_MAX }, "step 2: a request above 1 TiB" },
+		{ { .kind = (enum op_kind)9, .id = 0 }, "step 2: unknown operation" },
+	};
+	heap *h = t_heap(NULL, 2);
 	t_alloc(h, 0, 8);
-	op = (struct heap_op){ .kind = OP_ALLOC, .id = 0, .size = 1 };
-	ck_assert_int_eq(heap_step(h, &op), -1);
-	ck_assert_str_eq(heap_error(h), "step 4: alloc of a live id");
+	const char *blocks = "U0+16 F16+4080";
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		ck_assert_int_eq(heap_step(h, &cases[i].op), -1);
+		ck_assert_str_eq(heap_error(h), cases[i].error);
+		ck_assert_uint_eq(heap_steps(h), 1);
+		ck_assert_uint_eq(heap_last(h)->step, 1);
+		ck_assert_int_eq(heap_last(h)->op.kind, OP_ALLOC);
+		ck_assert_uint_eq(heap_last(h)->addr, 8);
+		ck_assert_str_eq(t_blocks(h), blocks);
+	}
+	t_free(h, 0);                                   /* and the heap goes on */
+	ck_assert_uint_eq(heap_last(h)->step, 2);
+	ck_assert_str_eq(heap_error(h), "");
 	heap_free(h);
 }
 END_TEST

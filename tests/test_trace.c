@@ -2,9 +2,7 @@
  * test_trace.c - the trace readers (docs/trace-format.md): what they accept, the
  * operations they make of it, and every message they give, down to the column.
  */
-#ifndef _POSIX_C_SOURCE
-#define _POSIX_C_SOURCE 200809L                 /* fmemopen, open_memstream */
-#endif
+#define _GNU_SOURCE                             /* fopencookie; fmemopen, open_memstream */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -370,19 +368,20 @@ START_TEST(trace_set_indexes)
 }
 END_TEST
 
-/* Every well-formed UTF-8 length and range boundary is taken as it is. */
+/* Every well-formed UTF-8 length and range boundary is taken as it is, from the
+ * first printable character after the C1 controls (U+00A0) on. */
 START_TEST(trc_strings_utf8)
 {
 	static const char text[] =
 		"title \"caf\xC3\xA9 \xE2\x9C\x93\"\n"
-		"note \"\xC2\x80 \xDF\xBF \xE0\xA0\x80 \xED\x9F\xBF \xEE\x80\x80 \xEF\xBF\xBF "
-		"\xF0\x90\x80\x80 \xF4\x8F\xBF\xBF \x7F\"\n"
+		"note \"\xC2\xA0 \xDF\xBF \xE0\xA0\x80 \xED\x9F\xBF \xEE\x80\x80 \xEF\xBF\xBF "
+		"\xF0\x90\x80\x80 \xF4\x8F\xBF\xBF  ~\"\n"
 		"alloc A 1\n";
 	struct trace t;
 	read_good(&t, text);
 	ck_assert_str_eq(t.title, "caf\xC3\xA9 \xE2\x9C\x93");
-	ck_assert_str_eq(t.notes[0], "\xC2\x80 \xDF\xBF \xE0\xA0\x80 \xED\x9F\xBF \xEE\x80\x80 "
-		"\xEF\xBF\xBF \xF0\x90\x80\x80 \xF4\x8F\xBF\xBF \x7F");
+	ck_assert_str_eq(t.notes[0], "\xC2\xA0 \xDF\xBF \xE0\xA0\x80 \xED\x9F\xBF \xEE\x80\x80 "
+		"\xEF\xBF\xBF \xF0\x90\x80\x80 \xF4\x8F\xBF\xBF  ~");
 	trace_free(&t);
 }
 END_TEST
@@ -593,6 +592,30 @@ static const struct error_case error_cases[] = {
 		.errors = "t.trc:2:7: error: the string is not valid UTF-8\n" },
 	{ TRC("note \"\xE2\x9C" "A\"\nalloc A 1\n"),           /* cut short by a letter */
 		.errors = "t.trc:1:6: error: the string is not valid UTF-8\n" },
+	/* and hold no control character but tab, which a terminal would take for a
+	 * command (trc_string_escapes: a tab is text). Most are not even allowed in a
+	 * line (binary files are full of them), and are reported where they are. */
+	{ TRC("title \"a\x1B[2Jb\"\nalloc A 1\n"),            /* ESC: clear the screen */
+		.errors = "t.trc:1:9: error: the line holds a control character (U+001B)\n" },
+	{ TRC("alloc A 1\nnote \"\\\"\x01\"\nfree A\n"),
+		.errors = "t.trc:2:9: error: the line holds a control character (U+0001)\n" },
+	{ TRC("alloc A 1 # \x7F\n"),                           /* DEL, even in a comment */
+		.errors = "t.trc:1:13: error: the line holds a control character (U+007F)\n" },
+	{ TRC("alloc A 1\n\x1F\n"),
+		.errors = "t.trc:2:1: error: the line holds a control character (U+001F)\n" },
+	/* the blanks a line may hold are no text either: CR, FF, VT; nor is C1 */
+	{ TRC("note \"a\t\r" "b\"\nalloc A 1\n"),                /* a CR inside the line */
+		.errors = "t.trc:1:6: error: the string holds a control character (U+000D)\n" },
+	{ TRC("note \"\f\"\nalloc A 1\n"),
+		.errors = "t.trc:1:6: error: the string holds a control character (U+000C)\n" },
+	{ TRC("note \"\\\"\v\"\nalloc A 1\n"),                  /* after an escape */
+		.errors = "t.trc:1:6: error: the string holds a control character (U+000B)\n" },
+	{ TRC("note \"\xC2\x80\"\nalloc A 1\n"),                /* the first C1 control */
+		.errors = "t.trc:1:6: error: the string holds a control character (U+0080)\n" },
+	{ TRC("note \"ok \xC2\x9B" "2J\"\nalloc A 1\n"),        /* CSI, the last but one */
+		.errors = "t.trc:1:6: error: the string holds a control character (U+009B)\n" },
+	{ TRC("note \"\xC2\x9F\"\nalloc A 1\n"),                /* the last */
+		.errors = "t.trc:1:6: error: the string holds a control character (U+009F)\n" },
 	/* numbers */
 	{ TRC("alloc A 12abc\n"), .errors = "t.trc:1:9: error: '12abc' is not a number\n" },
 	{ TRC("alloc A 0x\n"), .errors = "t.trc:1:9: error: '0x' is not a number\n" },
@@ -712,6 +735,9 @@ static const struct error_case error_cases[] = {
 		.errors = "t.rep:3:1: error: the header says 4 operations but the trace has 3\n" },
 	{ REP("20000\n2\n1\n1\na 0 8\nf 0\n"),
 		.errors = "t.rep:3:1: error: the header says 1 operation but the trace has 2\n" },
+	/* a header that promises no operations and keeps its word is still empty: it
+	 * replayed nothing and exited 0, as if it had succeeded (found by the fuzzer) */
+	{ REP("2005\n\n3\n0\n1\n"), .errors = "t.rep:4:1: error: the trace has no operations\n" },
 	{ REP("1099511627777\n1\n1\n1\na 0 8\n"),
 		.errors = "t.rep:1:1: error: '1099511627777' is above the size limit of 1 TiB\n" },
 
@@ -893,6 +919,91 @@ START_TEST(limits)
 }
 END_TEST
 
+/* A stream made up as it is read: `first`, then `line` over and over, `bytes` in
+ * all; no file of a gigabyte needs to exist. */
+struct made_up {
+	const char *first, *line;
+	uint64_t bytes, at;
+};
+
+static ssize_t made_up_read(void *cookie, char *buf, size_t size)
+{
+	struct made_up *m = cookie;
+	size_t n = 0, first = strlen(m->first), line = strlen(m->line);
+	while (n < size && m->at < m->bytes) {
+		const char *text = m->at < first ? m->first + m->at : m->line + (m->at - first) % line;
+		size_t k = m->at < first ? first - m->at : line - (m->at - first) % line;
+		k = k < size - n ? k : size - n;
+		k = k < m->bytes - m->at ? k : (size_t)(m->bytes - m->at);
+		memcpy(buf + n, text, k);
+		n += k;
+		m->at += k;
+	}
+	return (ssize_t)n;
+}
+
+static enum trace_status read_made_up(struct trace *t, const char *first, const char *line,
+	uint64_t bytes)
+{
+	struct made_up m = { first, line, bytes, 0 };
+	FILE *in = fopencookie(&m, "r", (cookie_io_functions_t){ .read = made_up_read });
+	ck_assert_ptr_nonnull(in);
+	enum trace_status st = trace_read_stream(t, in, "t.trc");
+	fclose(in);
+	return st;
+}
+
+/* 1 GiB is read; one byte more is an error where that byte is, and the reading stops
+ * there (nothing endless, /dev/zero or a pipe, keeps divaviz reading). */
+START_TEST(trace_size_limit)
+{
+	char first[4097], line[4097];             /* 4096 bytes a line: 2^18 lines a GiB */
+	memset(first, 'x', 4095);
+	memcpy(first, "alloc A 1 #", 11);
+	memset(line, 'x', 4095);
+	line[0] = '#';
+	first[4095] = line[4095] = '\n';
+	first[4096] = line[4096] = '\0';
+	struct trace t;
+	ck_assert_int_eq(read_made_up(&t, first, line, TRACE_MAX_BYTES), TRACE_OK);
+	ck_assert_uint_eq(t.nops, 1);
+	trace_free(&t);
+
+	ck_assert_int_eq(read_made_up(&t, first, line, TRACE_MAX_BYTES + 1), TRACE_BAD_DATA);
+	char *got = errors_of(&t);
+	ck_assert_str_eq(got, "t.trc:262145:1: error: the trace is larger than 1 GiB (the limit)\n");
+	free(got);
+	trace_free(&t);
+
+	/* in the middle of a line, and of a .rep: the line is not read, nor are the
+	 * header's counts checked against a body that was cut short */
+	ck_assert_int_eq(read_made_up(&t, "8\n1\n1\n1\na 0 8\n", "0", TRACE_MAX_BYTES + 1),
+		TRACE_BAD_DATA);
+	got = errors_of(&t);
+	ck_assert_str_eq(got, "t.trc:6:1073741811: error: the trace is larger than 1 GiB (the limit)\n");
+	free(got);
+	trace_free(&t);
+}
+END_TEST
+
+/* 16 Mi operations are read; the next one is an error and the reading stops. */
+START_TEST(operation_count_limit)
+{
+	struct trace t;
+	const char *pair = "a A 1\nf A\n";      /* 10 bytes, two operations */
+	ck_assert_int_eq(read_made_up(&t, "", pair, TRACE_MAX_OPS / 2 * 10), TRACE_OK);
+	ck_assert_uint_eq(t.nops, TRACE_MAX_OPS);
+	trace_free(&t);
+
+	ck_assert_int_eq(read_made_up(&t, "", pair, TRACE_MAX_OPS / 2 * 10 + 100), TRACE_BAD_DATA);
+	ck_assert_uint_eq(t.nops, TRACE_MAX_OPS);
+	char *got = errors_of(&t);
+	ck_assert_str_eq(got, "t.trc:16777217:3: error: the trace has more than 16777216 operations (the limit)\n");
+	free(got);
+	trace_free(&t);
+}
+END_TEST
+
 /* Title and note: 1000 bytes after unescaping. */
 START_TEST(text_length_limit)
 {
@@ -1024,6 +1135,12 @@ Suite *trace_suite(void)
 	tcase_add_test(tc, text_length_limit);
 	tcase_add_loop_test(tc, number_parsing, 0, sizeof number_cases / sizeof number_cases[0]);
 	tcase_add_test(tc, classes_parsing);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("Huge");                  /* a gigabyte, 16 Mi operations */
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, trace_size_limit);
+	tcase_add_test(tc, operation_count_limit);
 	suite_add_tcase(s, tc);
 	return s;
 }

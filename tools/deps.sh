@@ -1,8 +1,10 @@
 #!/bin/sh
 # tools/deps.sh NEED... - make sure the build's dependencies are installed.
 #
-# Each NEED is KIND:NAME:PACKAGE, where KIND is "pc" (a pkg-config module) or "cmd"
-# (a command on PATH) and PACKAGE the Debian/Ubuntu package that provides it. What is
+# Each NEED is KIND:NAME:PACKAGE, where KIND is "pc" (a pkg-config module), "cmd"
+# (a command on PATH) or "rt" (clang's runtime library libclang_rt.NAME, which the
+# sanitizers and libFuzzer link) and PACKAGE the Debian/Ubuntu package that provides
+# it. What is
 # missing is installed with apt-get (through sudo when not root); without apt-get the
 # script stops and names the packages to install. Exit 0 when everything is there.
 missing=""
@@ -14,6 +16,8 @@ for need in "$@"; do
 	case $kind in
 	pc)  [ $have_pkg_config = yes ] && pkg-config --exists "$name" && continue ;;
 	cmd) command -v "$name" >/dev/null 2>&1 && continue ;;
+	rt)  command -v clang >/dev/null 2>&1 &&
+		[ -e "$(clang --print-runtime-dir)/libclang_rt.$name-$(uname -m).a" ] && continue ;;
 	esac
 	case " $missing " in *" $package "*) ;; *) missing="$missing $package" ;; esac
 done

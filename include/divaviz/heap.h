@@ -144,10 +144,11 @@ heap *heap_clone(const heap *h);   /* an independent copy; NULL when out of memo
 void heap_free(heap *h);
 
 /* Replays one operation. Returns 0, or -1 when the operation is invalid for the
- * heap's state (an id out of range, alloc of a live id, freeing or reallocating an id
- * that is not allocated), when memory for the step cannot be had (checked before
- * anything changes: the heap is as it was and may be stepped again) or, with
- * config.check, when the integrity check failed; heap_error() says why. A failed
+ * heap's state (an unknown kind, an id out of range, a request above HEAP_MAX_SIZE,
+ * alloc of a live id, freeing or reallocating an id that is not allocated) or when
+ * memory for the step cannot be had (both checked before anything changes: the heap,
+ * its step count and last record are as they were, and it may be stepped again) or,
+ * with config.check, when the integrity check failed; heap_error() says why. A failed
  * allocation is not an error: it returns 0 and the record says ok = false. */
 int heap_step(heap *h, const struct heap_op *op);
 const char *heap_error(const heap *h);

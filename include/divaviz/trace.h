@@ -16,6 +16,8 @@
 #define TRACE_MAX_ID 64
 #define TRACE_MAX_LINE 4096
 #define TRACE_MAX_TEXT 1000
+#define TRACE_MAX_OPS (1ul << 24)                   /* operations in one trace: 16 Mi */
+#define TRACE_MAX_BYTES (UINT64_C(1) << 30)         /* bytes in one trace: 1 GiB */
 
 enum trace_status {
 	TRACE_OK,

@@ -283,44 +283,57 @@ static bool reserve(struct heap *h)
 		(!h->allocator->classes || spans_reserve(h, (uint32_t)h->live_blocks + 1));
 }
 
+/* Refuses an operation that is invalid in this state: returns -1 and says why in
+ * heap_error, changing nothing else; 0 when the engine can take it. */
+static int refuse(struct heap *h, const struct heap_op *op, unsigned long step)
+{
+	if ((unsigned)op->kind > OP_COMPACT)
+		return heap_set_error(h, "step %lu: unknown operation", step);
+	if (op->kind == OP_COMPACT)
+		return 0;
+	if (op->id >= h->nids)
+		return heap_set_error(h, "step %lu: id %u is out of range", step, op->id);
+	if (op->kind != OP_FREE && op->size > HEAP_MAX_SIZE)
+		return heap_set_error(h, "step %lu: a request above 1 TiB", step);
+	if (op->kind == OP_ALLOC && id_live(h, op->id))
+		return heap_set_error(h, "step %lu: alloc of a live id", step);
+	if (op->kind != OP_ALLOC && h->id_block[op->id] == ID_GONE)
+		return heap_set_error(h, "step %lu: %s of an id that is not allocated", step,
+			op->kind == OP_FREE ? "free" : "realloc");
+	return 0;
+}
+
+/* A refused step (invalid, or no memory for it) leaves the heap as it was: the
+ * same step may be tried again, or another one. */
 int heap_step(heap *h, const struct heap_op *op)
 {
 	struct heap_record *r = &h->record;
+	unsigned long step = h->steps + 1;
+	if (refuse(h, op, step) < 0)
+		return -1;
 	if (!reserve(h))
-		return heap_set_error(h, "step %lu: out of memory", h->steps + 1);
+		return heap_set_error(h, "step %lu: out of memory", step);
 	*r = (struct heap_record){
 		.step = ++h->steps, .op = *op, .ok = true,
 		.addr = HEAP_NO_ADDR, .old_addr = HEAP_NO_ADDR, .block = HEAP_NO_ADDR,
 	};
 	h->positions_valid = false;
 	h->error[0] = '\0';
-	if (op->kind != OP_COMPACT && op->id >= h->nids)
-		return heap_set_error(h, "step %lu: id %u is out of range", r->step, op->id);
-	if ((op->kind == OP_ALLOC || op->kind == OP_REALLOC) && op->size > HEAP_MAX_SIZE)
-		return heap_set_error(h, "step %lu: a request above 1 TiB", r->step);
 	switch (op->kind) {
 	case OP_ALLOC:
-		if (id_live(h, op->id))
-			return heap_set_error(h, "step %lu: alloc of a live id", r->step);
 		step_alloc(h, op->id, op->size);
 		break;
 	case OP_FREE:
+		step_free(h, op->id);
+		break;
 	case OP_REALLOC:
-		if (h->id_block[op->id] == ID_GONE)
-			return heap_set_error(h, "step %lu: %s of an id that is not allocated", r->step,
-				op->kind == OP_FREE ? "free" : "realloc");
-		if (op->kind == OP_FREE)
-			step_free(h, op->id);
-		else
-			step_realloc(h, op->id, op->size);
+		step_realloc(h, op->id, op->size);
 		break;
 	case OP_COMPACT:
 		r->how = HOW_COMPACTED;
 		if (heap_compact(h) < 0)
 			h->oom = true;
 		break;
-	default:
-		return heap_set_error(h, "step %lu: unknown operation", r->step);
 	}
 	if (h->oom)     /* cannot happen: reserve() made room for the step */
 		return heap_set_error(h, "step %lu: internal error: out of reserved memory", r->step);

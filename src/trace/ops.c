@@ -26,7 +26,7 @@ enum trace_status trace_read_ops(struct trace *t, const char *ops)
 	struct reader rd = { .t = t, .line = 1 };
 	unsigned long pointers = 0;
 	size_t len = strlen(ops), i = 0;
-	while (i <= len && !rd.out_of_memory) {
+	while (i <= len && !rd.out_of_memory && !rd.stopped) {
 		size_t start = i;
 		while (i < len && ops[i] != ',')
 			i++;

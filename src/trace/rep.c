@@ -78,16 +78,13 @@ static void rep_op(struct reader *rd, const char *s, size_t len, uint64_t nids)
 
 void parse_rep(struct reader *rd, struct lines *src)
 {
-	uint64_t header[HEADER_NUMBERS];
-	unsigned long header_line[HEADER_NUMBERS];
+	uint64_t header[HEADER_NUMBERS] = { 0 };
+	unsigned long header_line[HEADER_NUMBERS] = { 0 };
 	unsigned got = 0;
 	unsigned long body = 0;                 /* operation lines, good or bad */
 	const char *text;
 	size_t len;
-	while (!rd->out_of_memory && (text = lines_next(src, &len))) {
-		rd->line++;
-		if (!reader_line_ok(rd, src))
-			continue;
+	while ((text = reader_next_line(rd, src, &len))) {
 		if (got < HEADER_NUMBERS) {
 			const char *w;
 			size_t wl, at = 0;
@@ -112,9 +109,12 @@ void parse_rep(struct reader *rd, struct lines *src)
 	t->config.size = header[SUGGESTED_HEAP];
 	t->set |= SET_HEAP;
 	t->set_line[trace_set_index(SET_HEAP)] = header_line[SUGGESTED_HEAP];
-	if (body != header[OP_COUNT]) {
-		rd->line = header_line[OP_COUNT];
+	if (rd->stopped)                        /* cut short: its end proves nothing */
+		return;
+	rd->line = header_line[OP_COUNT];
+	if (body != header[OP_COUNT])
 		reader_error(rd, 1, "the header says %llu operation%s but the trace has %lu",
 			(unsigned long long)header[OP_COUNT], header[OP_COUNT] == 1 ? "" : "s", body);
-	}
+	else if (t->nops == 0 && t->nerrors == 0)   /* a header of 0 operations, and so it is */
+		reader_error(rd, 1, "the trace has no operations");
 }

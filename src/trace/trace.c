@@ -73,13 +73,28 @@ void reader_error(struct reader *rd, unsigned long col, const char *fmt, ...)
 			*p = '?';
 }
 
-/* Reads one line into src->buf, at most TRACE_MAX_LINE bytes kept. */
+/* Reads one line into src->buf, at most TRACE_MAX_LINE bytes kept. The file's first
+ * TRACE_MAX_BYTES bytes are read and no more, so that no input (/dev/zero, an endless
+ * pipe) keeps divaviz reading forever: a byte past them ends the reading. */
 static const char *lines_read(struct lines *src, size_t *len)
 {
 	size_t n = 0;
+	unsigned long width = 0;                /* bytes of the line, kept or not */
 	int c;
 	src->too_long = src->has_nul = false;
-	while ((c = getc(src->in)) != EOF && c != '\n') {
+	if (src->too_big)
+		return NULL;
+	/* the stream is the reader's alone: no locking per byte */
+	while ((c = getc_unlocked(src->in)) != EOF) {
+		if (src->bytes == TRACE_MAX_BYTES) {
+			src->too_big = true;
+			src->big_col = width + 1;
+			return NULL;
+		}
+		src->bytes++;
+		if (c == '\n')
+			break;
+		width++;
 		if (c == '\0')
 			src->has_nul = true;
 		if (n < TRACE_MAX_LINE + 1)
@@ -115,15 +130,38 @@ const char *lines_next(struct lines *src, size_t *len)
 	return lines_read(src, len);
 }
 
-bool reader_line_ok(struct reader *rd, const struct lines *src)
+/* The offset of the first control character of a line that is not a blank (tab,
+ * CR, form feed, vertical tab), or len: binary files are full of them. */
+static size_t control_byte(const char *s, size_t len)
 {
-	if (src->has_nul)
-		reader_error(rd, 1, "the line holds a NUL byte (is this a binary file?)");
-	else if (src->too_long)
-		reader_error(rd, TRACE_MAX_LINE + 1, "the line is longer than %d bytes", TRACE_MAX_LINE);
-	else
-		return true;
-	return false;
+	size_t i = 0;
+	while (i < len && ((unsigned char)s[i] >= 0x20 || strchr("\t\r\f\v", s[i])) && s[i] != 0x7F)
+		i++;
+	return i;
+}
+
+const char *reader_next_line(struct reader *rd, struct lines *src, size_t *len)
+{
+	const char *text;
+	while (!rd->stopped && !rd->out_of_memory && (text = lines_next(src, len))) {
+		size_t control;
+		rd->line++;
+		if (src->has_nul)
+			reader_error(rd, 1, "the line holds a NUL byte (is this a binary file?)");
+		else if (src->too_long)
+			reader_error(rd, TRACE_MAX_LINE + 1, "the line is longer than %d bytes", TRACE_MAX_LINE);
+		else if ((control = control_byte(text, *len)) < *len)
+			reader_error(rd, control + 1, "the line holds a control character (U+%04X)",
+				(unsigned)(unsigned char)text[control]);
+		else
+			return text;
+	}
+	if (src->too_big && !rd->stopped) {
+		rd->line++;
+		reader_error(rd, src->big_col, "the trace is larger than 1 GiB (the limit)");
+		rd->stopped = true;
+	}
+	return NULL;
 }
 
 bool reader_rep_blank(char c)
@@ -343,6 +381,12 @@ void reader_op(struct reader *rd, enum op_kind kind, const char *id, size_t idle
 {
 	struct trace *t = rd->t;
 	uint32_t i = 0;
+	if (t->nops == TRACE_MAX_OPS) {
+		reader_error(rd, col, "the trace has more than %lu operations (the limit)", TRACE_MAX_OPS);
+		rd->stopped = true;
+		free(note);
+		return;
+	}
 	if (kind != OP_COMPACT) {
 		if ((i = reader_id(rd, id, idlen)) == UINT32_MAX) {
 			rd->out_of_memory = true;

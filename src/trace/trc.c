@@ -154,6 +154,21 @@ static bool utf8_valid(const char *s, size_t len)
 	return true;
 }
 
+/* The first control character of a valid UTF-8 string (C0 but tab, DEL or C1: what
+ * a terminal may take for a command), or -1 when it has none. Lines have no control
+ * characters but blanks, so of C0 only CR, FF and VT get this far. */
+static long control_character(const char *text, size_t len)
+{
+	const unsigned char *s = (const unsigned char *)text;
+	for (size_t i = 0; i < len; i++) {
+		if ((s[i] < 0x20 && s[i] != '\t') || s[i] == 0x7F)
+			return s[i];
+		if (s[i] == 0xC2 && i + 1 < len && s[i + 1] <= 0x9F)   /* U+0080 .. U+009F */
+			return s[i + 1];
+	}
+	return -1;
+}
+
 static char *text_field(struct reader *rd, const struct token *t)
 {
 	if (!t->quoted) {
@@ -166,6 +181,12 @@ static char *text_field(struct reader *rd, const struct token *t)
 	}
 	if (!utf8_valid(t->s, t->len)) {
 		reader_error(rd, t->col, "the string is not valid UTF-8");
+		return NULL;
+	}
+	/* Titles and notes reach terminals (the viewer, --summary): no commands to them. */
+	long control = control_character(t->s, t->len);
+	if (control >= 0) {
+		reader_error(rd, t->col, "the string holds a control character (U+%04lX)", (unsigned long)control);
 		return NULL;
 	}
 	char *s = strndup(t->s, t->len);
@@ -192,7 +213,8 @@ static void operation(struct trc *p, enum op_kind kind, struct token *tok, int n
 		free(note);
 		return;
 	}
-	reader_op(rd, kind, tok[1].s, kind == OP_COMPACT ? 0 : tok[1].len, tok[1].col, size, note);
+	const struct token *id = &tok[kind == OP_COMPACT ? 0 : 1];
+	reader_op(rd, kind, id->s, kind == OP_COMPACT ? 0 : id->len, id->col, size, note);
 }
 
 static bool directive_once(struct trc *p, enum trace_set flag, const struct token *word)
@@ -378,20 +400,21 @@ void parse_trc(struct reader *rd, struct lines *src)
 	struct token tok[MAX_TOKENS];
 	const char *text;
 	size_t len;
-	while (!rd->out_of_memory && (text = lines_next(src, &len))) {
+	while ((text = reader_next_line(rd, src, &len))) {
 		char *s = (char *)text;
-		rd->line++;
 		if (rd->line == 1 && len >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0) {
 			s += 3;
 			len -= 3;
 		}
-		if (!reader_line_ok(rd, src))
-			continue;
 		int n = tokenize(rd, s, len, tok);
 		if (n > 0)
 			line(&p, tok, n);
 	}
 	struct trace *t = rd->t;
+	if (rd->stopped) {                      /* cut short: its end proves nothing */
+		free(p.note);
+		return;
+	}
 	if (p.note) {
 		rd->line = p.note_line;
 		reader_error(rd, 1, "the note is not followed by an operation");
