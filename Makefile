@@ -134,7 +134,7 @@ valgrind: divaviz
 FUZZ_SECONDS ?= 60
 FUZZ_B   = build-fuzz
 FUZZ_BIN = $(FUZZ_B)/fuzz_trace
-FUZZ_SRC = fuzz/fuzz_trace.c $(ENGINE_SRC) $(TRACE_SRC) $(REPORT_SRC)
+FUZZ_SRC = fuzz/fuzz_trace.c $(ENGINE_SRC) $(TRACE_SRC) $(REPORT_SRC) $(filter-out src/ui/term.c,$(UI_SRC))
 
 # Beyond ASan and UBSan, any unsigned wrap-around or value-changing conversion is a
 # finding: the engine's address arithmetic must never wrap. The FNV hashes wrap on

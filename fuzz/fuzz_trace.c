@@ -10,13 +10,15 @@
  *
  * The oracle: the readers never crash, leak or hang, and say TRACE_OK exactly when
  * they listed no error; a trace they accept replays under all six policies with the
- * integrity check after every step, and the engine refuses none of its steps. An
+ * integrity check after every step, and the engine refuses none of its steps; the
+ * viewer's pure half (session, layout, keys) draws it at any step, size and zoom. An
  * engine program may hold invalid operations: each must be refused and leave the
  * heap exactly as it was. Anything else abort()s, which libFuzzer reports.
  */
 #ifndef _POSIX_C_SOURCE
 #define _POSIX_C_SOURCE 200809L                 /* fmemopen, open_memstream */
 #endif
+#include <locale.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,6 +27,8 @@
 #include "divaviz/heap.h"
 #include "divaviz/report.h"
 #include "divaviz/trace.h"
+
+#include "../src/ui/app.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -148,6 +152,34 @@ static void replay(const struct trace *t, const struct heap_config *config, FILE
 	heap_free(h);
 }
 
+/* The viewer without a terminal: keys that move, zoom, select and switch policy, a
+ * frame drawn after each at a size that changes as it goes, from too small to wide. */
+static void view(const struct trace *t, const struct heap_config *config)
+{
+	static const int keys[] = {
+		AK_RIGHT, '+', '+', '\t', AK_LEFT, AK_PAGE_DOWN, '-', 'G', AK_BACKTAB, '+', AK_UP,
+		'?', 'x', '4', ':', '1', AK_ENTER, 'p', '6', '\t', 'g', '3', ']', AK_END, '-', '-', '-',
+	};
+	static const int sizes[][2] = { { 24, 80 }, { 16, 60 }, { 6, 20 }, { 60, 200 }, { 30, 100 },
+		{ 1, 1 }, { 17, 61 } };
+	struct app a;
+	if (session_init(&a.s, t, config) < 0)
+		fail("session_init", a.s.error);
+	view_init(&a.v, false);
+	struct frame f;
+	for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+		if (app_key(&a, keys[i]) == APP_FAILED)
+			fail("a key failed the viewer", a.s.error);
+		const int *sz = sizes[i % (sizeof sizes / sizeof sizes[0])];
+		if (!frame_init(&f, sz[0], sz[1]))
+			fail("frame_init", NULL);
+		layout_draw(&f, &a.s, &a.v);
+		app_click(&a, (int)(i % (size_t)sz[0]), (int)((i * 7) % (size_t)sz[1]));
+		frame_free(&f);
+	}
+	session_free(&a.s);
+}
+
 static void run_trace(const struct trace *t)
 {
 	check_accepted(t);
@@ -179,6 +211,7 @@ static void run_trace(const struct trace *t)
 	}
 	if (report_batch(out, t, configs, POLICY_COUNT, err, sizeof err) < 0)
 		fail("report_batch", err);
+	view(t, &config);
 	for (enum report_format f = FORMAT_TEXT; f <= FORMAT_JSON; f++)
 		report_summary_print(out, t, rows, POLICY_COUNT, f);
 	fclose(out);
@@ -315,6 +348,9 @@ static void run_engine(struct bytes *b)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+	static bool utf8;
+	if (!utf8)   /* the viewer measures wide characters as a UTF-8 terminal would */
+		utf8 = setlocale(LC_CTYPE, "C.UTF-8") != NULL;
 	if (size > 0 && data[0] == 0xFE) {
 		struct bytes b = { data + 1, size - 1 };
 		run_engine(&b);

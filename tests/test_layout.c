@@ -244,6 +244,38 @@ START_TEST(panel_edges)
 }
 END_TEST
 
+/* Found by the fuzzer: a heap ending near 2^64 whose last cell passes the end. The
+ * map works in offsets from the base; every zoom draws, and a click on the last
+ * cell finds the last block. */
+START_TEST(map_top_of_address_space)
+{
+	struct trace t;
+	struct app a;
+	load_file(&t, "fuzz/seeds/viewer-top-of-address-space.trc");
+	for (unsigned long step = 0; step <= t.nops; step++) {
+		open_app(&a, &t, -1, step, false);
+		for (unsigned z = 0; z < 12; z++) {
+			a.v.zoom = z;
+			a.v.scroll = 1000;
+			render(&a, 24, 80);
+			const struct map_geom *g = &a.v.geom;
+			uint64_t last = 0;
+			size_t cursor = 0;
+			struct heap_block b;
+			while (heap_block_next(a.s.h, &cursor, &b))
+				last = b.addr;
+			int cells_in_last_row = (int)(((t.config.size + g->cell - 1) / g->cell - 1) % (uint64_t)g->cols);
+			ck_assert_uint_eq(layout_hit(&a.s, &a.v, g->top + (g->rows - 1) * g->row_step,
+				g->left + cells_in_last_row), last);
+			ck_assert(layout_hit(&a.s, &a.v, g->top + (g->rows - 1) * g->row_step,
+				g->left + cells_in_last_row + 1) == HEAP_NO_ADDR);
+		}
+		session_free(&a.s);
+	}
+	trace_free(&t);
+}
+END_TEST
+
 /* ---- the block map, cell by cell ----------------------------------------------------- */
 
 static const char tiny[] =
@@ -814,6 +846,7 @@ Suite *layout_suite(void)
 	tcase_add_test(tc, ascii_frame);
 	tcase_add_test(tc, panel_edges);
 	tcase_add_test(tc, map_states);
+	tcase_add_test(tc, map_top_of_address_space);
 	tcase_add_test(tc, map_tiny_block_shows);
 	tcase_add_test(tc, wide_note);
 	tcase_add_test(tc, explain_free_list_policies);

@@ -373,12 +373,14 @@ static void block_label(struct ctx *x, const struct mblock *mb, bool primary, ch
 static void draw_map(struct ctx *x)
 {
 	struct map_geom *g = &x->v->geom;
-	const uint64_t base = x->c->base, end = x->c->base + x->c->size;
+	/* Offsets from base fit 64 bits (the heap is at most 1 TiB); addresses near the
+	 * top of the address space would not, past the heap's end. */
+	const uint64_t base = x->c->base, size = x->c->size;
 	uint64_t row_bytes = g->cell * (uint64_t)g->cols;
-	uint64_t w0 = base + row_bytes * g->first;
-	uint64_t w1 = w0 + row_bytes * (uint64_t)g->rows;
-	if (w1 > end || w1 < w0)
-		w1 = end;
+	uint64_t off0 = row_bytes * g->first, off1 = off0 + row_bytes * (uint64_t)g->rows;
+	if (off1 > size)
+		off1 = size;
+	uint64_t w0 = base + off0, w1 = base + off1;
 	long ncells = (long)g->rows * g->cols;
 	int lw = g->left > 0 ? g->left - 1 : 0;
 
@@ -434,13 +436,13 @@ static void draw_map(struct ctx *x)
 
 	for (long i = 0; i < ncells; i++) {
 		int row = g->top + (int)(i / g->cols) * g->row_step, col = g->left + (int)(i % g->cols);
-		uint64_t a0 = w0 + (uint64_t)i * g->cell, a1 = a0 + g->cell;
-		if (a1 > end || a1 < a0)
-			a1 = end;   /* the last cell may pass the heap's end, even 2^64 */
-		if (a0 >= end || owner[i] < 0) {
+		uint64_t o0 = off0 + (uint64_t)i * g->cell;
+		if (o0 >= size || owner[i] < 0) {
 			put(x, row, col, ' ', ST_TEXT);
 			continue;
 		}
+		uint64_t o1 = o0 + g->cell < size ? o0 + g->cell : size;
+		uint64_t a0 = base + o0, a1 = base + o1;
 		struct mblock *mb = &blocks[owner[i]];
 		if (mb->first < 0)
 			mb->first = i;
@@ -933,7 +935,7 @@ void layout_draw(struct frame *f, const struct session *s, struct view *v)
 	/* The side panel: a quarter of the screen, and room for an entry's line. */
 	int side = wide ? (W / 4 < 24 ? 24 : W / 4 > 44 ? 44 : W / 4) : 0;
 	if (side && side < label + 18)
-		side = label + 18 < W / 3 ? label + 18 : W / 3;
+		side = label + 18 < W * 2 / 5 ? label + 18 : W * 2 / 5;
 
 	draw_header(&x);
 	int map_width = W - side - (side ? 1 : 0) - label - 1;
@@ -1059,9 +1061,8 @@ uint64_t layout_hit(const struct session *s, const struct view *v, int row, int 
 	uint64_t off = ((g->first + mrow) * (uint64_t)g->cols + (uint64_t)(col - g->left)) * g->cell;
 	if (off >= s->config.size)
 		return HEAP_NO_ADDR;
-	uint64_t a0 = s->config.base + off, a1 = a0 + g->cell, end = s->config.base + s->config.size;
-	if (a1 > end || a1 < a0)
-		a1 = end;
+	uint64_t a0 = s->config.base + off;
+	uint64_t a1 = s->config.base + (off + g->cell < s->config.size ? off + g->cell : s->config.size);
 	/* The block the cell shows, by the map's own rule. */
 	uint64_t primary = primary_of(heap_last(s->h));
 	size_t cursor = 0;
