@@ -13,13 +13,9 @@
 static void follow(struct app *a)
 {
 	struct view *v = &a->v;
-	const struct heap_record *r = heap_last(a->s.h);
-	if (v->geom.rows == 0 || v->geom.total <= (unsigned long)v->geom.rows)
+	uint64_t addr = layout_primary(heap_last(a->s.h));
+	if (v->geom.rows == 0 || v->geom.total <= (unsigned long)v->geom.rows || addr == HEAP_NO_ADDR)
 		return;
-	if (!r->ok || r->step == 0 || (r->how != HOW_NEW && r->how != HOW_MOVED && r->how != HOW_FREED &&
-			r->how != HOW_IN_PLACE && r->how != HOW_GREW))
-		return;
-	uint64_t addr = r->how == HOW_FREED ? r->released.addr : r->block;
 	unsigned long row = layout_row_of(&a->s, v, addr);
 	if (row < v->scroll || row >= v->scroll + (unsigned long)v->geom.rows)
 		v->scroll = row > (unsigned long)v->geom.rows / 2 ? row - (unsigned long)v->geom.rows / 2 : 0;
@@ -122,11 +118,11 @@ static void zoom(struct app *a, int dir)
 			: "zoomed out all the way: the whole heap shows");
 		return;
 	}
-	const struct heap_record *r = heap_last(a->s.h);
+	uint64_t primary = layout_primary(heap_last(a->s.h));
 	if (v->selected != HEAP_NO_ADDR)
 		v->anchor = v->selected;
-	else if (r->step && r->ok && r->how != HOW_COMPACTED && r->how != HOW_FREE_NULL)
-		v->anchor = r->how == HOW_FREED ? r->released.addr : r->block;
+	else if (primary != HEAP_NO_ADDR)
+		v->anchor = primary;
 	else
 		v->anchor = a->s.config.base + g->cell * (uint64_t)g->cols * g->first;
 	unsigned long row = layout_row_of(&a->s, v, v->anchor);

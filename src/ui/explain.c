@@ -65,7 +65,7 @@ const char *explain_policy(enum heap_policy p)
 	return p < POLICY_COUNT ? names[p] : "?";
 }
 
-static const char *id_name(const struct trace *t, uint32_t id)
+const char *explain_id(const struct trace *t, uint32_t id)
 {
 	return id < t->nids ? t->ids[id] : "?";
 }
@@ -75,13 +75,13 @@ char *explain_op(char *buf, size_t len, const struct trace *t, unsigned long i)
 	const struct heap_op *op = &t->ops[i];
 	switch (op->kind) {
 	case OP_ALLOC:
-		snprintf(buf, len, "alloc %s %llu", id_name(t, op->id), (unsigned long long)op->size);
+		snprintf(buf, len, "alloc %s %llu", explain_id(t, op->id), (unsigned long long)op->size);
 		break;
 	case OP_FREE:
-		snprintf(buf, len, "free %s", id_name(t, op->id));
+		snprintf(buf, len, "free %s", explain_id(t, op->id));
 		break;
 	case OP_REALLOC:
-		snprintf(buf, len, "realloc %s %llu", id_name(t, op->id), (unsigned long long)op->size);
+		snprintf(buf, len, "realloc %s %llu", explain_id(t, op->id), (unsigned long long)op->size);
 		break;
 	case OP_COMPACT:
 		snprintf(buf, len, "compact");
@@ -169,7 +169,7 @@ static void failure_words(struct text *o, struct words *w, const struct trace *t
 	const heap *h, const struct heap_record *r, const char *op)
 {
 	const struct heap_config *c = heap_config_of(h);
-	const char *id = id_name(t, r->op.id);
+	const char *id = explain_id(t, r->op.id);
 	say(o, "FAILED: %s needs a %s block", op, size_w(w, r->need));
 	if (r->fail == FAIL_HEAP_END) {
 		struct heap_metrics m;
@@ -329,7 +329,7 @@ char *explain_step(char *buf, size_t len, const struct trace *t, const heap *h,
 		break;
 	case HOW_FREE_NULL:
 		say(&o, ": %s's allocation had failed, so this frees a null pointer and does nothing",
-			id_name(t, r->op.id));
+			explain_id(t, r->op.id));
 		break;
 	case HOW_IN_PLACE:
 	case HOW_GREW:

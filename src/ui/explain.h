@@ -20,6 +20,9 @@ char *explain_addr(char *buf, size_t len, const struct heap_config *c, uint64_t 
 /* "608 B" below 10000 bytes, else "12.3 KiB", "4.0 MiB", ... */
 char *explain_size(char *buf, size_t len, uint64_t bytes);
 
+/* The trace's name for id ("?" if out of range). */
+const char *explain_id(const struct trace *t, uint32_t id);
+
 /* "first-fit", "best-fit", "bump", "segregated fit", ... */
 const char *explain_policy(enum heap_policy p);
 

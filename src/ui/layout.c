@@ -341,8 +341,7 @@ static bool shows_over(const struct heap_block *b, const struct heap_block *cur,
 	return b->addr == primary || b->size < cur->size;
 }
 
-/* The block the step was about, or HEAP_NO_ADDR. */
-static uint64_t primary_of(const struct heap_record *r)
+uint64_t layout_primary(const struct heap_record *r)
 {
 	struct heap_range t[4];
 	return touched_ranges(r, t) ? t[0].addr : HEAP_NO_ADDR;
@@ -353,19 +352,33 @@ static bool overlaps(uint64_t a0, uint64_t a1, struct heap_range r)
 	return r.size && r.addr < a1 && a0 < r.addr + r.size;
 }
 
+/* A place in a size class list, in letters so it does not read as a general-list
+ * position: a is the head, + is past z. */
+static char class_letter(unsigned long pos)
+{
+	return pos >= 1 && pos <= 26 ? (char)('a' + pos - 1) : '+';
+}
+
+/* The screen cell of visible map cell i. */
+static struct cell *map_cell(struct ctx *x, long i)
+{
+	const struct map_geom *g = &x->v->geom;
+	return cell_at(x->f, g->top + (int)(i / g->cols) * g->row_step, g->left + (int)(i % g->cols));
+}
+
 /* The label a block carries on the map: its id, or its place in its free list. */
 static void block_label(struct ctx *x, const struct mblock *mb, bool primary, char *buf, size_t len)
 {
 	const struct heap_block *b = &mb->b;
 	const char *mark = primary ? (x->v->ascii ? ">" : "\xe2\x96\xb6") : "";
 	if (b->state == BLOCK_USED)
-		snprintf(buf, len, "%s%s", mark, b->id < x->t->nids ? x->t->ids[b->id] : "?");
+		snprintf(buf, len, "%s%s", mark, explain_id(x->t, b->id));
 	else if (b->state == BLOCK_FREE && x->c->policy == POLICY_BUMP)
 		snprintf(buf, len, "%sbump", mark);
 	else if (b->state == BLOCK_FREE)
 		snprintf(buf, len, "%s%s%lu", mark, heap_rover(x->h) == b->addr ? "R" : "", b->list_pos);
 	else if (b->state == BLOCK_SPARE)   /* class lists count in letters: a is the head */
-		snprintf(buf, len, "%s%c", mark, b->list_pos <= 26 ? (char)('a' + b->list_pos - 1) : '+');
+		snprintf(buf, len, "%s%c", mark, class_letter(b->list_pos));
 	else
 		snprintf(buf, len, "%s", mark);
 }
@@ -401,7 +414,7 @@ static void draw_map(struct ctx *x)
 
 	struct heap_range touched[4];
 	int ntouched = touched_ranges(x->r, touched);
-	uint64_t primary = ntouched ? touched[0].addr : HEAP_NO_ADDR;
+	uint64_t primary = layout_primary(x->r);
 
 	size_t cursor = 0;
 	struct heap_block b;
@@ -477,8 +490,7 @@ static void draw_map(struct ctx *x)
 		block_label(x, mb, marked, label, sizeof label);
 		long i = mb->first;
 		if (mb->style == ST_PAYLOAD)
-			while (i < mb->last && cell_at(x->f, g->top + (int)(i / g->cols) * g->row_step,
-					g->left + (int)(i % g->cols))->style != ST_PAYLOAD)
+			while (i < mb->last && map_cell(x, i)->style != ST_PAYLOAD)
 				i++;
 		int style = mb->style == ST_PAYLOAD ? ST_PAYLOAD_LABEL
 			: mb->style == ST_FREE ? ST_FREE_LABEL : ST_FRAG_LABEL;
@@ -507,8 +519,7 @@ static void draw_map(struct ctx *x)
 				continue;
 			uint32_t cp = next_cp(&s);
 			cp_width(x, &cp);
-			struct cell *cl = cell_at(x->f, g->top + (int)(i / g->cols) * g->row_step,
-				g->left + (int)(i % g->cols));
+			struct cell *cl = map_cell(x, i);
 			*cl = (struct cell){ cp, (uint8_t)(marked && nth++ == 0 ? ST_POINTER : style), cl->flags };
 		}
 		if (g->row_step == 2) {
@@ -616,7 +627,7 @@ static void entry_line(struct ctx *x, int r, int c, int width, unsigned list, un
 	if (list == 0)
 		snprintf(at, sizeof at, "%2lu", pos);
 	else   /* a size class list: positions in letters, as on the map */
-		snprintf(at, sizeof at, " %c", pos <= 26 ? (char)('a' + pos - 1) : '+');
+		snprintf(at, sizeof at, " %c", class_letter(pos));
 	snprintf(line, sizeof line, "%s %s %8s %s", at, explain_addr(a, sizeof a, x->c, e.addr),
 		explain_size(sz, sizeof sz, e.size), tag);
 	text(x, r, c, width, style, line);
@@ -754,7 +765,7 @@ static bool selected_words(struct ctx *x, char *buf, size_t len)
 		switch (b.state) {
 		case BLOCK_USED:
 			snprintf(buf, len, "%s at %s: requested %s, block %s, wasted %s, allocated at step %lu; payload at %s",
-				b.id < x->t->nids ? x->t->ids[b.id] : "?", a,
+				explain_id(x->t, b.id), a,
 				explain_size(s1, sizeof s1, b.requested), explain_size(s2, sizeof s2, b.size),
 				explain_size(s3, sizeof s3, b.size - b.requested), b.since,
 				explain_addr(p, sizeof p, x->c, b.addr + x->c->header));
@@ -1064,7 +1075,7 @@ uint64_t layout_hit(const struct session *s, const struct view *v, int row, int 
 	uint64_t a0 = s->config.base + off;
 	uint64_t a1 = s->config.base + (off + g->cell < s->config.size ? off + g->cell : s->config.size);
 	/* The block the cell shows, by the map's own rule. */
-	uint64_t primary = primary_of(heap_last(s->h));
+	uint64_t primary = layout_primary(heap_last(s->h));
 	size_t cursor = 0;
 	struct heap_block b, shown = { .addr = HEAP_NO_ADDR };
 	while (heap_block_next(s->h, &cursor, &b) && b.addr < a1)

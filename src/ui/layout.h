@@ -100,6 +100,9 @@ char *frame_row(const struct frame *f, int r, char *buf, size_t len);
 /* The block a screen cell of the map shows (its address), or HEAP_NO_ADDR. */
 uint64_t layout_hit(const struct session *s, const struct view *v, int row, int col);
 
+/* The block the last step was about (the one ▶ marks), or HEAP_NO_ADDR. */
+uint64_t layout_primary(const struct heap_record *r);
+
 /* The map row holding addr (for following the current step). */
 unsigned long layout_row_of(const struct session *s, const struct view *v, uint64_t addr);
 
