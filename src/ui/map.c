@@ -1,0 +1,361 @@
+/*
+ * map.c - a heap's block map: each cell shows the block the step was about if it
+ * overlaps the cell, else the smallest block overlapping it (so a tiny block still
+ * shows); labels show whole or not at all.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "draw.h"
+#include "explain.h"
+
+/* ---- the block map ---------------------------------------------------------- */
+
+/* A block as the map sees it. */
+struct mblock {
+	struct heap_block b;
+	int style;            /* ST_PAYLOAD (used), ST_FREE or ST_FRAG */
+	long first, last;     /* visible cells it shows in, -1: none */
+};
+
+/* The bytes per cell that fit size bytes into n cells: a power of two. */
+static uint64_t fit_cell(uint64_t size, uint64_t n)
+{
+	uint64_t cell = 1;
+	while (cell < size && (size + cell - 1) / cell > n)
+		cell <<= 1;
+	return cell;
+}
+
+/* Sets x->v->geom for a map area of rows x width at (top, left). */
+void map_geometry(struct ctx *x, int top, int left, int rows, int width)
+{
+	struct map_geom *g = &x->v->geom;
+	int cols = width >= 16 ? width - width % 8 : width;
+	if (cols < 1)
+		cols = 1;
+	uint64_t cell = fit_cell(x->c->size, (uint64_t)rows * (uint64_t)cols);
+	unsigned z = 0;
+	for (; z < x->v->zoom && cell > 1; z++)
+		cell >>= 1;
+	x->v->zoom = z;   /* no deeper than one byte a cell, whatever the window was */
+	uint64_t ncells = (x->c->size + cell - 1) / cell;
+	unsigned long total = (unsigned long)((ncells + (uint64_t)cols - 1) / (uint64_t)cols);
+	*g = (struct map_geom){ .top = top, .left = left, .cols = cols, .cell = cell, .total = total,
+		.row_step = 1 };
+	/* Room to spare: an address row under every map row. */
+	if (total * 2 <= (unsigned long)rows)
+		g->row_step = 2;
+	g->rows = rows / g->row_step;
+	if ((unsigned long)g->rows > total)
+		g->rows = (int)total;
+	unsigned long max_scroll = total - (unsigned long)g->rows;
+	if (x->v->anchor != HEAP_NO_ADDR) {
+		/* A zoom keeps its anchor on the same row of the screen. */
+		unsigned long row = (unsigned long)((x->v->anchor - x->c->base) / cell / (uint64_t)cols);
+		unsigned long keep = x->v->anchor_row >= 0 && x->v->anchor_row < g->rows
+			? (unsigned long)x->v->anchor_row : (unsigned long)g->rows / 2;
+		x->v->scroll = row > keep ? row - keep : 0;
+		x->v->anchor = HEAP_NO_ADDR;
+	}
+	if (x->v->scroll > max_scroll)
+		x->v->scroll = max_scroll;
+	g->first = x->v->scroll;
+}
+
+/* The blocks the step touched, the first being the one it is about. */
+static int touched_ranges(const struct heap_record *r, struct heap_range out[4])
+{
+	int n = 0;
+	if (!r->ok || r->step == 0)
+		return 0;
+	switch (r->how) {
+	case HOW_NEW:
+	case HOW_IN_PLACE:
+	case HOW_GREW:
+	case HOW_MOVED:
+		out[n++] = (struct heap_range){ r->block, r->block_size };
+		break;
+	case HOW_FREED:
+		out[n++] = r->merged.size ? r->merged : r->span_returned ? r->span : r->released;
+		break;
+	default:
+		return 0;
+	}
+	if (r->remainder.size)
+		out[n++] = r->remainder;
+	if (r->how != HOW_FREED && r->released.size)
+		out[n++] = r->released;
+	if (r->span.size)
+		out[n++] = r->span;
+	return n;
+}
+
+/* Which of two blocks sharing a cell the cell shows: the block the step was about,
+ * else the smaller (so a 1-byte block in a 1 MiB heap still shows), else the first. */
+static bool shows_over(const struct heap_block *b, const struct heap_block *cur, uint64_t primary)
+{
+	if (cur->addr == primary)
+		return false;
+	return b->addr == primary || b->size < cur->size;
+}
+
+uint64_t layout_primary(const struct heap_record *r)
+{
+	struct heap_range t[4];
+	return touched_ranges(r, t) ? t[0].addr : HEAP_NO_ADDR;
+}
+
+static bool overlaps(uint64_t a0, uint64_t a1, struct heap_range r)
+{
+	return r.size && r.addr < a1 && a0 < r.addr + r.size;
+}
+
+/* A place in a size class list, in letters so it does not read as a general-list
+ * position: a is the head, + is past z. */
+char class_letter(unsigned long pos)
+{
+	return pos >= 1 && pos <= 26 ? (char)('a' + pos - 1) : '+';
+}
+
+/* The screen cell of visible map cell i. */
+static struct cell *map_cell(struct ctx *x, long i)
+{
+	const struct map_geom *g = &x->v->geom;
+	return cell_at(x->f, g->top + (int)(i / g->cols) * g->row_step, g->left + (int)(i % g->cols));
+}
+
+/* The label a block carries on the map: its id, or its place in its free list. */
+static void block_label(struct ctx *x, const struct mblock *mb, bool primary, char *buf, size_t len)
+{
+	const struct heap_block *b = &mb->b;
+	const char *mark = primary ? (x->v->ascii ? ">" : "\xe2\x96\xb6") : "";
+	if (b->state == BLOCK_USED)
+		snprintf(buf, len, "%s%s", mark, explain_id(x->t, b->id));
+	else if (b->state == BLOCK_FREE && x->c->policy == POLICY_BUMP)
+		snprintf(buf, len, "%sbump", mark);
+	else if (b->state == BLOCK_FREE)
+		snprintf(buf, len, "%s%s%lu", mark, heap_rover(x->h) == b->addr ? "R" : "", b->list_pos);
+	else if (b->state == BLOCK_SPARE)   /* class lists count in letters: a is the head */
+		snprintf(buf, len, "%s%c", mark, class_letter(b->list_pos));
+	else
+		snprintf(buf, len, "%s", mark);
+}
+
+void draw_map(struct ctx *x)
+{
+	struct map_geom *g = &x->v->geom;
+	/* Offsets from base fit 64 bits (the heap is at most 1 TiB); addresses near the
+	 * top of the address space would not, past the heap's end. */
+	const uint64_t base = x->c->base, size = x->c->size;
+	uint64_t row_bytes = g->cell * (uint64_t)g->cols;
+	uint64_t off0 = row_bytes * g->first, off1 = off0 + row_bytes * (uint64_t)g->rows;
+	if (off1 > size)
+		off1 = size;
+	uint64_t w0 = base + off0, w1 = base + off1;
+	long ncells = (long)g->rows * g->cols;
+	int lw = g->left > 0 ? g->left - 1 : 0;
+
+	/* Row addresses. */
+	for (int i = 0; i < g->rows; i++) {
+		char a[32];
+		explain_addr(a, sizeof a, x->c, w0 + row_bytes * (uint64_t)i);
+		text(x, g->top + i * g->row_step, 0, lw, ST_DIM, a);
+	}
+
+	long *owner = malloc((size_t)ncells * sizeof *owner);
+	struct mblock *blocks = NULL;
+	size_t nb = 0, cap = 0;
+	if (!owner)
+		return;
+	for (long i = 0; i < ncells; i++)
+		owner[i] = -1;
+
+	struct heap_range touched[4];
+	int ntouched = touched_ranges(x->r, touched);
+	uint64_t primary = layout_primary(x->r);
+
+	size_t cursor = 0;
+	struct heap_block b;
+	bool largest_seen = false;
+	while (heap_block_next(x->h, &cursor, &b)) {
+		bool is_free = b.state == BLOCK_FREE || b.state == BLOCK_SPARE;
+		bool largest = is_free && !largest_seen && b.size == x->m.largest_free;
+		if (largest)
+			largest_seen = true;
+		if (b.addr + b.size <= w0)
+			continue;
+		if (b.addr >= w1)
+			break;
+		if (nb == cap) {
+			size_t ncap = cap ? cap * 2 : 64;
+			struct mblock *nbk = realloc(blocks, ncap * sizeof *nbk);
+			if (!nbk)
+				break;
+			blocks = nbk;
+			cap = ncap;
+		}
+		struct mblock *mb = &blocks[nb];
+		*mb = (struct mblock){ .b = b, .first = -1, .last = -1,
+			.style = b.state == BLOCK_USED ? ST_PAYLOAD : largest ? ST_FREE : ST_FRAG };
+		uint64_t lo = b.addr > w0 ? b.addr : w0;
+		uint64_t hi = b.addr + b.size < w1 ? b.addr + b.size : w1;
+		for (long i = (long)((lo - w0) / g->cell); i <= (long)((hi - 1 - w0) / g->cell); i++)
+			if (owner[i] < 0 || shows_over(&b, &blocks[owner[i]].b, primary))
+				owner[i] = (long)nb;
+		nb++;
+	}
+
+	for (long i = 0; i < ncells; i++) {
+		int row = g->top + (int)(i / g->cols) * g->row_step, col = g->left + (int)(i % g->cols);
+		uint64_t o0 = off0 + (uint64_t)i * g->cell;
+		if (o0 >= size || owner[i] < 0) {
+			put(x, row, col, ' ', ST_TEXT);
+			continue;
+		}
+		uint64_t o1 = o0 + g->cell < size ? o0 + g->cell : size;
+		uint64_t a0 = base + o0, a1 = base + o1;
+		struct mblock *mb = &blocks[owner[i]];
+		if (mb->first < 0)
+			mb->first = i;
+		mb->last = i;
+		uint32_t ch;
+		int style = mb->style;
+		if (style == ST_PAYLOAD) {
+			uint64_t p0 = mb->b.addr + x->c->header, p1 = p0 + mb->b.requested;
+			if (p0 < a1 && a0 < p1 && mb->b.requested)
+				ch = x->g->payload;
+			else
+				ch = x->g->header, style = ST_HEADER;
+		} else {
+			ch = style == ST_FREE ? x->g->free : x->g->frag;
+		}
+		put(x, row, col, ch, style);
+		struct cell *cl = cell_at(x->f, row, col);
+		for (int k = 0; k < ntouched; k++)
+			if (overlaps(a0, a1, touched[k]))
+				cl->flags |= CELL_TOUCHED;
+		if (x->v->selected == mb->b.addr)
+			cl->flags |= CELL_SELECTED;
+	}
+
+	/* Labels inside the blocks, and addresses under them when there is room. */
+	for (size_t k = 0; k < nb; k++) {
+		struct mblock *mb = &blocks[k];
+		if (mb->first < 0)
+			continue;
+		char label[96];
+		bool marked = mb->b.addr == primary;
+		block_label(x, mb, marked, label, sizeof label);
+		long i = mb->first;
+		if (mb->style == ST_PAYLOAD)
+			while (i < mb->last && map_cell(x, i)->style != ST_PAYLOAD)
+				i++;
+		int style = mb->style == ST_PAYLOAD ? ST_PAYLOAD_LABEL
+			: mb->style == ST_FREE ? ST_FREE_LABEL : ST_FRAG_LABEL;
+		/* A label shows whole or not at all (a cut "12" would read as "1"): the
+		 * marker and the label, else the label alone, else the marker alone. The
+		 * primary block's marker is in the pointer style. */
+		long cells = 0, cps = 0;
+		for (long j = i; j <= mb->last; j++)
+			cells += owner[j] == (long)k;
+		for (const char *p = label; *p; cps++)
+			next_cp(&p);
+		const char *s = label;
+		if (cells < cps) {
+			if (!marked)
+				continue;
+			if (cells >= cps - 1) {
+				next_cp(&s);
+				marked = false;
+			} else {
+				label[x->v->ascii ? 1 : 3] = '\0';
+			}
+		}
+		int nth = 0;
+		for (; *s && i <= mb->last; i++) {
+			if (owner[i] != (long)k)
+				continue;
+			uint32_t cp = next_cp(&s);
+			cp_width(x, &cp);
+			struct cell *cl = map_cell(x, i);
+			*cl = (struct cell){ cp, (uint8_t)(marked && nth++ == 0 ? ST_POINTER : style), cl->flags };
+		}
+		if (g->row_step == 2) {
+			char a[32];
+			explain_addr(a, sizeof a, x->c, mb->b.addr);
+			int row = g->top + (int)(mb->first / g->cols) * 2 + 1;
+			int col = g->left + (int)(mb->first % g->cols);
+			int len = (int)strlen(a);
+			bool room = col + len <= g->left + g->cols;
+			for (int j = -1; room && j <= len; j++)
+				if (col + j >= g->left && col + j < x->f->cols &&
+					cell_at(x->f, row, col + j)->ch != ' ')
+					room = false;
+			if (room)
+				text(x, row, col, len, ST_DIM, a);
+		}
+	}
+	free(owner);
+	free(blocks);
+}
+
+/* The map's legend: one glyph of each state and what it means. */
+void draw_legend(struct ctx *x, int r, int c, int width)
+{
+	const struct glyphs *g = x->g;
+	struct { uint32_t ch; int style; const char *what; } items[] = {
+		{ g->payload, ST_PAYLOAD, "payload" },
+		{ g->header, ST_HEADER, "header/pad" },
+		{ g->free, ST_FREE, "free" },
+		{ g->frag, ST_FRAG, x->c->policy == POLICY_BUMP ? "dead" : "fragmented" },
+		{ g->marker, ST_POINTER, "this step" },
+		{ '1', ST_FREE_LABEL, x->c->policy == POLICY_BUMP ? "" : "list order" },
+	};
+	int col = c;
+	for (size_t i = 0; i < sizeof items / sizeof items[0]; i++) {
+		if (!items[i].what[0])
+			continue;
+		int need = 2 + text_width(x, items[i].what);
+		if (col + need > c + width)
+			break;
+		put(x, r, col, items[i].ch, items[i].style);
+		text(x, r, col + 2, need - 2, ST_DIM, items[i].what);
+		col += need + 2;
+	}
+}
+
+uint64_t layout_hit(const struct session *s, const struct view *v, int row, int col)
+{
+	const struct map_geom *g = &v->geom;
+	if (g->rows == 0 || row < g->top || col < g->left || col >= g->left + g->cols)
+		return HEAP_NO_ADDR;
+	if ((row - g->top) % g->row_step)
+		return HEAP_NO_ADDR;
+	unsigned long mrow = (unsigned long)((row - g->top) / g->row_step);
+	if (mrow >= (unsigned long)g->rows)
+		return HEAP_NO_ADDR;
+	uint64_t off = ((g->first + mrow) * (uint64_t)g->cols + (uint64_t)(col - g->left)) * g->cell;
+	if (off >= s->config.size)
+		return HEAP_NO_ADDR;
+	uint64_t a0 = s->config.base + off;
+	uint64_t a1 = s->config.base + (off + g->cell < s->config.size ? off + g->cell : s->config.size);
+	/* The block the cell shows, by the map's own rule. */
+	uint64_t primary = layout_primary(heap_last(s->h));
+	size_t cursor = 0;
+	struct heap_block b, shown = { .addr = HEAP_NO_ADDR };
+	while (heap_block_next(s->h, &cursor, &b) && b.addr < a1)
+		if (b.addr + b.size > a0 && (shown.addr == HEAP_NO_ADDR || shows_over(&b, &shown, primary)))
+			shown = b;
+	return shown.addr;
+}
+
+unsigned long layout_row_of(const struct session *s, const struct view *v, uint64_t addr)
+{
+	const struct map_geom *g = &v->geom;
+	if (addr < s->config.base || g->cols == 0)
+		return 0;
+	return (unsigned long)((addr - s->config.base) / g->cell / (uint64_t)g->cols);
+}
+
