@@ -59,7 +59,8 @@ static const char usage_text[] =
 	"\n"
 	"Allocator (options override the trace's directives):\n"
 	"  -p, --policy=NAME        bump, first (default), next, best, worst, segregated\n"
-	"      --compare=LIST       several policies side by side, e.g. first,best\n"
+	"      --compare=LIST       policies side by side, e.g. first,best: 2 to 4 in the\n"
+	"                           viewer (key c there), any in --batch and --summary\n"
 	"      --heap=SIZE          heap size in bytes (K, M, G suffixes; default 4096)\n"
 	"      --base=ADDR          address of the heap's first byte (default 0)\n"
 	"      --header=N           header bytes per block (default 8)\n"
@@ -303,9 +304,8 @@ static int parse_options(struct options *o, int argc, char **argv)
 		return usage_error("%s", "--format goes with --summary");
 	if (o->mode != MODE_VIEW && (o->step || o->ui.ascii || o->ui.no_color))
 		return usage_error("%s", "--step, --ascii and --no-color go with the viewer, not --batch or --summary");
-	if (o->mode == MODE_VIEW && o->ncompare > 1)
-		return usage_error("%s", "the viewer shows one policy at a time (-p NAME, or keys 1-6); "
-			"--compare goes with --batch or --summary");
+	if (o->mode == MODE_VIEW && o->ncompare > 4)
+		return usage_error("%s", "the viewer compares 2 to 4 policies at a time (--batch and --summary take all 6)");
 	o->path = o->ops ? NULL : argv[optind];
 	return 0;
 }
@@ -416,8 +416,13 @@ static int replay(struct options *o, const struct trace *t)
 		if (o->ncompare)
 			configs[i].policy = o->compare[i];
 	}
-	if (o->mode == MODE_VIEW)
+	if (o->mode == MODE_VIEW) {
+		if (o->ncompare > 1) {
+			memcpy(o->ui.compare, o->compare, o->ncompare * sizeof *o->compare);
+			o->ui.ncompare = o->ncompare;
+		}
 		return view(o, t, &configs[0]);
+	}
 	if (o->mode == MODE_BATCH) {
 		if (report_batch(stdout, t, configs, n, err, sizeof err) < 0) {
 			fflush(stdout);

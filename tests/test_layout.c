@@ -39,9 +39,9 @@ static void open_app(struct app *a, const struct trace *t, int p, unsigned long 
 	c.check = true;
 	if (p >= 0)
 		c.policy = (enum heap_policy)p;
-	ck_assert_int_eq(session_init(&a->s, t, &c), 0);
-	view_init(&a->v, ascii);
-	ck_assert_int_eq(session_goto(&a->s, step), 0);
+	app_init(a, t, &c, ascii);
+	ck_assert_int_eq(app_show(a, &c.policy, 1), 0);
+	ck_assert_int_eq(app_goto(a, step), 0);
 }
 
 /* The frame of rows x cols as rows of text; each row in a static buffer. */
@@ -52,7 +52,7 @@ static void render(struct app *a, int rows, int cols)
 {
 	frame_free(&frame);
 	ck_assert(frame_init(&frame, rows, cols));
-	layout_draw(&frame, &a->s, &a->v);
+	app_draw(a, &frame);
 	for (int r = 0; r < rows && r < 80; r++)
 		frame_row(&frame, r, rows_text[r], sizeof rows_text[r]);
 }
@@ -116,7 +116,7 @@ START_TEST(fragment_step8_80x24)
 	open_app(&a, &t, -1, 8, false);
 	render(&a, 24, 80);
 	expect_frame(want, 24);
-	session_free(&a.s);
+	app_free(&a);
 	trace_free(&t);
 }
 END_TEST
@@ -135,8 +135,8 @@ START_TEST(fragment_compact_60x20)
 		"0x600 ████████████████████████████████████████████████",
 		"0x780 ████████████████",
 		"",
-		"",
-		"",
+		"── timeline: frag % (t: live bytes) ────────────────────────",
+		" best ······▄▂▄✗▄▁                                     7.1%",
 		"      █ payload  ▒ header/pad  · free  ░ fragmented",
 		" free list: 1:0x2a8 8 B 2:0x4a8 104 B",
 		"── step 12 of 12: alloc H 120 ────────── end of the trace ──",
@@ -152,7 +152,7 @@ START_TEST(fragment_compact_60x20)
 	open_app(&a, &t, POLICY_BEST, 12, false);
 	render(&a, 20, 60);
 	expect_frame(want, 20);
-	session_free(&a.s);
+	app_free(&a);
 	trace_free(&t);
 }
 END_TEST
@@ -174,12 +174,12 @@ START_TEST(too_small)
 	render(&a, 6, 20);
 	expect_frame(want, 6);
 	ck_assert_int_eq(a.v.geom.rows, 0);   /* no map: clicks hit nothing */
-	ck_assert(layout_hit(&a.s, &a.v, 3, 6) == HEAP_NO_ADDR);
+	ck_assert(layout_hit(a.s, &a.v, 3, 6) == HEAP_NO_ADDR);
 	render(&a, 24, 59);
 	ck_assert_str_eq(rows_text[10], "Terminal too small: 59x24. divaviz needs 60x16. Enlarge it,");
 	render(&a, 16, 60);
 	ck_assert_str_eq(rows_text[15], " \xe2\x86\x90\xe2\x86\x92 step  p play  ? help  q quit  g/G first/last  : jump");
-	session_free(&a.s);
+	app_free(&a);
 	trace_free(&t);
 }
 END_TEST
@@ -200,7 +200,7 @@ START_TEST(ascii_frame)
 	ck_assert_str_eq(rows_text[6], "0x240 ##########################1:++E################# |");
 	ck_assert_str_eq(rows_text[9], "0x480 ##########2.........................++g2####++C# |");
 	ck_assert_str_eq(rows_text[14], "      # payload  + header/pad  . free  : fragmented  > this step  1 list order");
-	session_free(&a.s);
+	app_free(&a);
 	trace_free(&t);
 }
 END_TEST
@@ -219,7 +219,7 @@ START_TEST(panel_edges)
 		tagged += strstr(rows_text[r], "freed") != NULL;
 	ck_assert_int_eq(tagged, 1);
 	ck_assert_str_eq(rows_text[4], "0x030 ░░░░░░░░░░░░░░░░▒▒▒▒▒▒▒▒B███████████████████████ │ 2 0x080     64 B freed");
-	session_free(&a.s);
+	app_free(&a);
 	trace_free(&t);
 
 	load_file(&t, "traces/segregated.trc");
@@ -227,7 +227,7 @@ START_TEST(panel_edges)
 	render(&a, 16, 60);
 	ck_assert_str_eq(rows_text[13], " returns to the general list and coalesces with 1 neighbou\xe2\x80\xa6");
 	ck_assert_str_eq(rows_text[14], " live 1100 B in 1 block \xc2\xb7 free 936 B \xc2\xb7 largest free 496 B \xe2\x80\xa6");
-	session_free(&a.s);
+	app_free(&a);
 	trace_free(&t);
 
 	char text[256] = "alloc ";
@@ -239,7 +239,7 @@ START_TEST(panel_edges)
 	render(&a, 16, 60);
 	ck_assert_str_eq(rows_text[9], " free list: 1:0x070 3984 B");
 	ck_assert_str_eq(rows_text[10], "── step 1 of 2: alloc XXXXXXXXXXXXXXXX… ─ next: alloc B 1 ──");
-	session_free(&a.s);
+	app_free(&a);
 	trace_free(&t);
 }
 END_TEST
@@ -262,15 +262,15 @@ START_TEST(map_top_of_address_space)
 			uint64_t last = 0;
 			size_t cursor = 0;
 			struct heap_block b;
-			while (heap_block_next(a.s.h, &cursor, &b))
+			while (heap_block_next(a.s->h, &cursor, &b))
 				last = b.addr;
 			int cells_in_last_row = (int)(((t.config.size + g->cell - 1) / g->cell - 1) % (uint64_t)g->cols);
-			ck_assert_uint_eq(layout_hit(&a.s, &a.v, g->top + (g->rows - 1) * g->row_step,
+			ck_assert_uint_eq(layout_hit(a.s, &a.v, g->top + (g->rows - 1) * g->row_step,
 				g->left + cells_in_last_row), last);
-			ck_assert(layout_hit(&a.s, &a.v, g->top + (g->rows - 1) * g->row_step,
+			ck_assert(layout_hit(a.s, &a.v, g->top + (g->rows - 1) * g->row_step,
 				g->left + cells_in_last_row + 1) == HEAP_NO_ADDR);
 		}
-		session_free(&a.s);
+		app_free(&a);
 	}
 	trace_free(&t);
 }
@@ -315,7 +315,7 @@ START_TEST(map_states)
 	ck_assert_int_eq(cell(3, 38)->flags, CELL_TOUCHED);    /* the split remainder */
 
 	/* After free A: A's 16 bytes are free but not the largest block: fragmented. */
-	ck_assert_int_eq(session_goto(&a.s, 3), 0);
+	ck_assert_int_eq(app_goto(&a, 3), 0);
 	render(&a, 24, 80);
 	ck_assert_str_eq(rows_text[3],
 		"0x00 ▶1░░░░░░░░░░░░░░▒▒▒▒▒▒▒▒B███████2···············  │ 1 0x00     16 B freed");
@@ -325,7 +325,7 @@ START_TEST(map_states)
 	ck_assert_int_eq(cell(3, 7)->flags, CELL_TOUCHED);
 	ck_assert_int_eq(cell(3, 21)->flags, 0);
 	ck_assert_str_eq(rows_text[4], "     0x00            0x10            0x20              │ 2 0x20     32 B");
-	session_free(&a.s);
+	app_free(&a);
 	trace_free(&t);
 }
 END_TEST
@@ -347,8 +347,8 @@ START_TEST(map_tiny_block_shows)
 	ck_assert_int_eq(cell(3, 8)->style, ST_PAYLOAD_LABEL);
 	ck_assert_int_eq(cell(3, 9)->style, ST_PAYLOAD_LABEL);
 	ck_assert_int_eq(cell(3, 9)->flags, CELL_TOUCHED);
-	ck_assert_uint_eq(layout_hit(&a.s, &a.v, 3, 8), 1000);     /* a click picks what shows */
-	ck_assert_uint_eq(layout_hit(&a.s, &a.v, 3, 9), 6001);
+	ck_assert_uint_eq(layout_hit(a.s, &a.v, 3, 8), 1000);     /* a click picks what shows */
+	ck_assert_uint_eq(layout_hit(a.s, &a.v, 3, 9), 6001);
 	for (unsigned z = 1; z <= 12; z++) {
 		a.v.zoom = z;
 		render(&a, 24, 80);
@@ -361,7 +361,7 @@ START_TEST(map_tiny_block_shows)
 				seen = true;
 		ck_assert_msg(seen, "zoom %u: B vanished", z);
 	}
-	session_free(&a.s);
+	app_free(&a);
 	trace_free(&t);
 }
 END_TEST
@@ -389,7 +389,7 @@ START_TEST(wide_note)
 	ck_assert_int_eq(cell(r, 78)->ch, 0);
 	ck_assert_int_eq(cell(r, 79)->ch, ' ');
 	ck_assert_int_eq(cell(r + 1, 1)->ch, 0x6F22);
-	session_free(&a.s);
+	app_free(&a);
 	trace_free(&t);
 }
 END_TEST
@@ -416,10 +416,10 @@ static void expect_words(const char *trace_text, enum heap_policy p, unsigned lo
 	char buf[1024];
 	load(&t, trace_text);
 	open_app(&a, &t, (int)p, step, false);
-	explain_step(buf, sizeof buf, &t, a.s.h, heap_last(a.s.h));
+	explain_step(buf, sizeof buf, &t, a.s->h, heap_last(a.s->h));
 	ck_assert_msg(strcmp(buf, want) == 0, "%s step %lu:\n got  '%s'\n want '%s'", heap_policy_name(p),
 		step, buf, want);
-	session_free(&a.s);
+	app_free(&a);
 	trace_free(&t);
 }
 
@@ -556,7 +556,7 @@ START_TEST(session_back_is_straight)
 		open_app(&a, &t, p, t.nops, false);
 		static const unsigned long visits[] = { 10, 130, 64, 65, 63, 0, 200, 129, 1 };
 		for (size_t i = 0; i < sizeof visits / sizeof visits[0]; i++) {
-			ck_assert_int_eq(session_goto(&a.s, visits[i]), 0);
+			ck_assert_int_eq(app_goto(&a, visits[i]), 0);
 			render(&a, 30, 100);
 			char got[30][1024];
 			memcpy(got, rows_text, sizeof got);
@@ -565,10 +565,10 @@ START_TEST(session_back_is_straight)
 			for (int r = 0; r < 30; r++)
 				ck_assert_msg(strcmp(got[r], rows_text[r]) == 0, "%s step %lu row %d:\n'%s'\n'%s'",
 					heap_policy_name((enum heap_policy)p), visits[i], r, got[r], rows_text[r]);
-			ck_assert_mem_eq(&a.s.totals, &fresh.s.totals, sizeof a.s.totals);
-			session_free(&fresh.s);
+			ck_assert_mem_eq(&a.s->totals, &fresh.s->totals, sizeof a.s->totals);
+			app_free(&fresh);
 		}
-		session_free(&a.s);
+		app_free(&a);
 	}
 	trace_free(&t);
 	free(text);
@@ -590,14 +590,14 @@ START_TEST(session_totals_match_summary)
 			struct summary sum;
 			char err[128];
 			open_app(&a, &t, p, t.nops, false);
-			struct heap_config c = a.s.config;
+			struct heap_config c = a.s->config;
 			ck_assert_int_eq(report_summarize(&t, &c, &sum, err, sizeof err), 0);
-			ck_assert_uint_eq(a.s.totals.failed, sum.failed);
-			ck_assert_uint_eq(a.s.totals.first_fail, sum.first_fail);
-			ck_assert_uint_eq(a.s.totals.peak_live, sum.peak_live);
-			double mean = a.s.totals.searches ? (double)a.s.totals.searched / (double)a.s.totals.searches : 0;
+			ck_assert_uint_eq(a.s->totals.s.failed, sum.failed);
+			ck_assert_uint_eq(a.s->totals.s.first_fail, sum.first_fail);
+			ck_assert_uint_eq(a.s->totals.s.peak_live, sum.peak_live);
+			double mean = a.s->totals.searches ? (double)a.s->totals.searched / (double)a.s->totals.searches : 0;
 			ck_assert(mean == sum.mean_searched);
-			session_free(&a.s);
+			app_free(&a);
 		}
 		trace_free(&t);
 	}
@@ -621,24 +621,24 @@ START_TEST(keys_step_and_jump)
 	open_app(&a, &t, -1, 0, false);
 	render(&a, 24, 80);
 	KEYS(&a, AK_RIGHT, 'l', ' ');
-	ck_assert_uint_eq(a.s.step, 3);
+	ck_assert_uint_eq(a.s->step, 3);
 	KEYS(&a, AK_LEFT, 'h');
-	ck_assert_uint_eq(a.s.step, 1);
+	ck_assert_uint_eq(a.s->step, 1);
 	KEYS(&a, AK_BACKSPACE, 127);
-	ck_assert_uint_eq(a.s.step, 0);
+	ck_assert_uint_eq(a.s->step, 0);
 	ck_assert_str_eq(a.v.message, "this is the first step");
 	KEYS(&a, 'G');
-	ck_assert_uint_eq(a.s.step, 12);
+	ck_assert_uint_eq(a.s->step, 12);
 	ck_assert_str_eq(a.v.message, "");
 	KEYS(&a, AK_RIGHT);
-	ck_assert_uint_eq(a.s.step, 12);
+	ck_assert_uint_eq(a.s->step, 12);
 	ck_assert_str_eq(a.v.message, "this is the last step (g goes back to the first)");
 	KEYS(&a, 'g');
-	ck_assert_uint_eq(a.s.step, 0);
+	ck_assert_uint_eq(a.s->step, 0);
 	KEYS(&a, AK_END);
-	ck_assert_uint_eq(a.s.step, 12);
+	ck_assert_uint_eq(a.s->step, 12);
 	KEYS(&a, AK_HOME);
-	ck_assert_uint_eq(a.s.step, 0);
+	ck_assert_uint_eq(a.s->step, 0);
 
 	/* ": N Enter" jumps; the prompt shows in the key bar while it is typed. */
 	KEYS(&a, ':', '1', '5');
@@ -647,17 +647,17 @@ START_TEST(keys_step_and_jump)
 	ck_assert_str_eq(rows_text[23], " jump to step (0-12): 15_   Enter go, Esc cancel");
 	KEYS(&a, AK_BACKSPACE, AK_ENTER);
 	ck_assert(!a.v.prompting);
-	ck_assert_uint_eq(a.s.step, 1);
+	ck_assert_uint_eq(a.s->step, 1);
 	KEYS(&a, ':', '9', '9', '\r');
-	ck_assert_uint_eq(a.s.step, 1);
+	ck_assert_uint_eq(a.s->step, 1);
 	ck_assert_str_eq(a.v.message, "no step 99: the trace has 12 steps");
 	render(&a, 24, 80);
 	ck_assert_str_eq(rows_text[23], " no step 99: the trace has 12 steps");
 	KEYS(&a, ':', '7', AK_ESCAPE);   /* Esc cancels the prompt, and does not quit */
-	ck_assert_uint_eq(a.s.step, 1);
+	ck_assert_uint_eq(a.s->step, 1);
 	KEYS(&a, ':', '8', '\n');
-	ck_assert_uint_eq(a.s.step, 8);
-	session_free(&a.s);
+	ck_assert_uint_eq(a.s->step, 8);
+	app_free(&a);
 	trace_free(&t);
 }
 END_TEST
@@ -675,25 +675,25 @@ START_TEST(keys_play)
 	KEYS(&a, ']', ']');
 	ck_assert_str_eq(a.v.message, "speed: 16 steps a second");
 	ck_assert_int_eq(app_tick(&a), APP_CONTINUE);
-	ck_assert_uint_eq(a.s.step, 11);
+	ck_assert_uint_eq(a.s->step, 11);
 	ck_assert_int_eq(app_tick(&a), APP_CONTINUE);
-	ck_assert_uint_eq(a.s.step, 12);
+	ck_assert_uint_eq(a.s->step, 12);
 	ck_assert(!a.v.playing);        /* it stops at the last step */
 	KEYS(&a, AK_ENTER);            /* and starts over from the first */
 	ck_assert(a.v.playing);
-	ck_assert_uint_eq(a.s.step, 0);
+	ck_assert_uint_eq(a.s->step, 0);
 	ck_assert_int_eq(app_tick(&a), APP_CONTINUE);
 	KEYS(&a, 'p');
 	ck_assert(!a.v.playing);
 	ck_assert_int_eq(app_tick(&a), APP_CONTINUE);   /* paused: a tick does nothing */
-	ck_assert_uint_eq(a.s.step, 1);
+	ck_assert_uint_eq(a.s->step, 1);
 	KEYS(&a, 'p', AK_RIGHT);       /* stepping by hand pauses */
 	ck_assert(!a.v.playing);
-	ck_assert_uint_eq(a.s.step, 2);
+	ck_assert_uint_eq(a.s->step, 2);
 	for (int i = 0; i < 10; i++)
 		KEYS(&a, '[');
 	ck_assert_str_eq(a.v.message, "speed: 1 steps a second");
-	session_free(&a.s);
+	app_free(&a);
 	trace_free(&t);
 }
 END_TEST
@@ -704,25 +704,25 @@ START_TEST(keys_policy_switch)
 	struct app a;
 	load_file(&t, "traces/fragment.trc");
 	open_app(&a, &t, -1, 10, false);
-	ck_assert(heap_last(a.s.h)->ok);           /* first-fit serves G */
+	ck_assert(heap_last(a.s->h)->ok);           /* first-fit serves G */
 	KEYS(&a, '4');
-	ck_assert_int_eq(a.s.config.policy, POLICY_BEST);
-	ck_assert_uint_eq(a.s.step, 10);
-	ck_assert(!heap_last(a.s.h)->ok);          /* best-fit fails it */
+	ck_assert_int_eq(a.s->config.policy, POLICY_BEST);
+	ck_assert_uint_eq(a.s->step, 10);
+	ck_assert(!heap_last(a.s->h)->ok);          /* best-fit fails it */
 	ck_assert_str_eq(a.v.message, "best-fit, replayed to step 10");
 	KEYS(&a, AK_LEFT);
-	ck_assert_uint_eq(a.s.step, 9);
-	ck_assert_int_eq(a.s.config.policy, POLICY_BEST);
+	ck_assert_uint_eq(a.s->step, 9);
+	ck_assert_int_eq(a.s->config.policy, POLICY_BEST);
 	static const char *const names[] = { "bump", "first-fit", "next-fit", "best-fit", "worst-fit",
 		"segregated fit" };
 	for (int k = '1'; k <= '6'; k++) {
 		KEYS(&a, k);
-		ck_assert_int_eq(a.s.config.policy, k - '1');
-		ck_assert_uint_eq(a.s.step, 9);
+		ck_assert_int_eq(a.s->config.policy, k - '1');
+		ck_assert_uint_eq(a.s->step, 9);
 		render(&a, 24, 80);
 		ck_assert(strncmp(rows_text[1] + 1, names[k - '1'], strlen(names[k - '1'])) == 0);
 	}
-	session_free(&a.s);
+	app_free(&a);
 	trace_free(&t);
 }
 END_TEST
@@ -751,16 +751,16 @@ START_TEST(keys_block_cursor_and_click)
 
 	/* A click on the map selects the block the cell shows: row 9 is 0x480, 4 B a
 	 * cell; 0x480 is in the free block at 0x2b0, 0x524 in g2 at 0x510. */
-	ck_assert_uint_eq(layout_hit(&a.s, &a.v, 9, 6), 0x2b0);
-	ck_assert_uint_eq(layout_hit(&a.s, &a.v, 9, 6 + 41), 0x510);
-	ck_assert(layout_hit(&a.s, &a.v, 9, 5) == HEAP_NO_ADDR);          /* the address column */
-	ck_assert(layout_hit(&a.s, &a.v, 13, 6 + 32) == HEAP_NO_ADDR);    /* past the heap's end */
-	ck_assert(layout_hit(&a.s, &a.v, 2, 10) == HEAP_NO_ADDR);         /* the heading */
+	ck_assert_uint_eq(layout_hit(a.s, &a.v, 9, 6), 0x2b0);
+	ck_assert_uint_eq(layout_hit(a.s, &a.v, 9, 6 + 41), 0x510);
+	ck_assert(layout_hit(a.s, &a.v, 9, 5) == HEAP_NO_ADDR);          /* the address column */
+	ck_assert(layout_hit(a.s, &a.v, 13, 6 + 32) == HEAP_NO_ADDR);    /* past the heap's end */
+	ck_assert(layout_hit(a.s, &a.v, 2, 10) == HEAP_NO_ADDR);         /* the heading */
 	app_click(&a, 9, 6 + 41);                  /* 0x524: g2's block, 0x510 to 0x530 */
 	ck_assert_uint_eq(a.v.selected, 0x510);
 	render(&a, 24, 80);
 	ck_assert_str_eq(rows_text[20], " g2 at 0x510: requested 24 B, block 32 B, wasted 8 B, allocated at step 4; pay…");
-	session_free(&a.s);
+	app_free(&a);
 	trace_free(&t);
 }
 END_TEST
@@ -782,7 +782,7 @@ START_TEST(keys_zoom_scroll_help_quit)
 	ck_assert_str_eq(rows_text[2], "── heap map: 1 cell = 2 B, 96 B a row, rows 4-14 of 22 │── free list (addr) ────");
 	ck_assert_uint_eq(a.v.scroll, 3);
 	KEYS(&a, AK_HOME);
-	ck_assert_uint_eq(a.s.step, 0);
+	ck_assert_uint_eq(a.s->step, 0);
 	a.v.scroll = 0;
 	KEYS(&a, AK_PAGE_DOWN);
 	render(&a, 24, 80);
@@ -807,12 +807,12 @@ START_TEST(keys_zoom_scroll_help_quit)
 	/* Zoomed in, a step scrolls its block into view: E lands at 0x000. */
 	a.v.zoom = 2;
 	a.v.scroll = 1000;
-	ck_assert_int_eq(session_goto(&a.s, 7), 0);
+	ck_assert_int_eq(app_goto(&a, 7), 0);
 	render(&a, 24, 80);
 	ck_assert_uint_eq(a.v.scroll, a.v.geom.total - (unsigned long)a.v.geom.rows);
 	KEYS(&a, AK_RIGHT);
 	render(&a, 24, 80);
-	ck_assert_uint_eq(heap_last(a.s.h)->block, 0);
+	ck_assert_uint_eq(heap_last(a.s->h)->block, 0);
 	ck_assert_uint_eq(a.v.scroll, 0);
 
 	KEYS(&a, '?');
@@ -822,14 +822,15 @@ START_TEST(keys_zoom_scroll_help_quit)
 	ck_assert_str_eq(rows_text[2], "── he│  q  Esc                 quit                                       │ ────");
 	/* The map shows around the box (where the zoom left it): check the box alone. */
 	ck_assert_ptr_nonnull(strstr(rows_text[3], "│  →  l  Space            next step                                  │"));
-	ck_assert_ptr_nonnull(strstr(rows_text[11], "│  1 2 3 4 5 6            bump, first, next, best, worst, segregated │"));
+	ck_assert_ptr_nonnull(strstr(rows_text[11], "│  n  N                   next / previous difference or failure      │"));
+	ck_assert_ptr_nonnull(strstr(rows_text[15], "│  1 2 3 4 5 6            bump, first, next, best, worst, segregated │"));
 	ck_assert_str_eq(rows_text[21], " live│  press any key to close                                            │");
 	ck_assert_str_eq(rows_text[22], " util└────────────────────────────────────────────────────────────────────┘");
 	KEYS(&a, 'q');                 /* closes the help; does not quit */
 	ck_assert(!a.v.help);
 	ck_assert_int_eq(app_key(&a, 'q'), APP_QUIT);
 	ck_assert_int_eq(app_key(&a, AK_ESCAPE), APP_QUIT);
-	session_free(&a.s);
+	app_free(&a);
 	trace_free(&t);
 }
 END_TEST

@@ -529,7 +529,7 @@ START_TEST(first_frame)
 	TUI_ASSERT(strstr(s, "\xe2\x94\x80\xe2\x94\x80 step 0 of 12: the empty heap ") != NULL,
 		"no step heading:\n%s", s);
 	TUI_ASSERT(strcmp(line_of(s, 29), " \xe2\x86\x90\xe2\x86\x92 step  p play  ? help  q quit  g/G "
-		"first/last  : jump  Tab block  1-6 policy  +/- zoom") == 0, "key bar: '%s'", line_of(s, 29));
+		"first/last  : jump  Tab block  1-6 policy  c compare") == 0, "key bar: '%s'", line_of(s, 29));
 	tui_keys("q");
 	tui_wait_shell();
 }

@@ -25,6 +25,20 @@ struct summary {
 	uint64_t internal;                      /* at the first step where live peaked */
 };
 
+/* A replay folded into a summary one step at a time: what --summary prints and what
+ * the viewer's stats and compare table show, by one piece of code. */
+struct summary_fold {
+	struct summary s;                       /* footprint, util and mean: summary_end */
+	unsigned long searches;                 /* alloc and realloc steps so far */
+	unsigned long long searched;            /* their searched counts, summed */
+};
+
+void summary_begin(struct summary_fold *f, enum heap_policy policy, unsigned long ops);
+/* After each step: r its record, m the metrics after it. */
+void summary_step(struct summary_fold *f, const struct heap_record *r, const struct heap_metrics *m);
+/* The summary so far, h being the heap after the last step folded. */
+void summary_end(const struct summary_fold *f, const heap *h, struct summary *out);
+
 /* Prints one JSON object for the step just replayed on h. */
 void report_batch_line(FILE *out, const heap *h, const struct trace *t);
 

@@ -12,6 +12,8 @@
 
 struct ui_options {
 	unsigned long step;                     /* open at this step */
+	enum heap_policy compare[4];            /* --compare: 2 to 4 policies side by side */
+	unsigned ncompare;                      /* 0: the configuration's policy alone */
 	bool ascii;                             /* ASCII glyphs even in a UTF-8 locale */
 	bool no_color;                          /* the monochrome theme */
 };

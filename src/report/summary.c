@@ -6,6 +6,38 @@
 
 #include "divaviz/report.h"
 
+void summary_begin(struct summary_fold *f, enum heap_policy policy, unsigned long ops)
+{
+	*f = (struct summary_fold){ .s = { .policy = policy, .ops = ops } };
+}
+
+void summary_step(struct summary_fold *f, const struct heap_record *r, const struct heap_metrics *m)
+{
+	struct summary *s = &f->s;
+	if (r->op.kind == OP_ALLOC || r->op.kind == OP_REALLOC) {
+		f->searches++;
+		f->searched += r->searched;
+	}
+	if (!r->ok && s->failed++ == 0)
+		s->first_fail = r->step;
+	if (m->live > s->peak_live || r->step == 1) {
+		s->peak_live = m->live;
+		s->internal = m->internal;
+	}
+	if (m->frag > s->peak_frag)
+		s->peak_frag = m->frag;
+}
+
+void summary_end(const struct summary_fold *f, const heap *h, struct summary *out)
+{
+	struct heap_metrics m;
+	heap_metrics(h, &m);
+	*out = f->s;
+	out->footprint = m.footprint;
+	out->util = out->footprint ? (double)out->peak_live / (double)out->footprint : 0;
+	out->mean_searched = f->searches ? (double)f->searched / (double)f->searches : 0;
+}
+
 int report_summarize(const struct trace *t, const struct heap_config *config,
 	struct summary *s, char *err, size_t errlen)
 {
@@ -14,34 +46,19 @@ int report_summarize(const struct trace *t, const struct heap_config *config,
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
-	*s = (struct summary){ .policy = config->policy, .ops = t->nops };
-	unsigned long searches = 0, searched = 0;
+	struct summary_fold f;
 	struct heap_metrics m;
+	summary_begin(&f, config->policy, t->nops);
 	for (unsigned long i = 0; i < t->nops; i++) {
 		if (heap_step(h, &t->ops[i]) < 0) {
 			snprintf(err, errlen, "%s: %s", heap_policy_name(config->policy), heap_error(h));
 			heap_free(h);
 			return -1;
 		}
-		const struct heap_record *r = heap_last(h);
 		heap_metrics(h, &m);
-		if (r->op.kind == OP_ALLOC || r->op.kind == OP_REALLOC) {
-			searches++;
-			searched += r->searched;
-		}
-		if (!r->ok && s->failed++ == 0)
-			s->first_fail = r->step;
-		if (m.live > s->peak_live || i == 0) {
-			s->peak_live = m.live;
-			s->internal = m.internal;
-		}
-		if (m.frag > s->peak_frag)
-			s->peak_frag = m.frag;
+		summary_step(&f, heap_last(h), &m);
 	}
-	heap_metrics(h, &m);
-	s->footprint = m.footprint;
-	s->util = s->footprint ? (double)s->peak_live / (double)s->footprint : 0;
-	s->mean_searched = searches ? (double)searched / (double)searches : 0;
+	summary_end(&f, h, s);
 	heap_free(h);
 	return 0;
 }

@@ -30,14 +30,14 @@ const struct glyphs utf8_glyphs = {
 	.payload = 0x2588, .header = 0x2592, .free = 0x00B7, .frag = 0x2591, .marker = 0x25B6,
 	.rule = 0x2500, .bar = 0x2502, .more = 0x2026, .dot = 0x00B7, .arrow = 0x2192, .left = 0x25C0,
 	.tl = 0x250C, .tr = 0x2510, .bl = 0x2514, .br = 0x2518, .fail = 0x2717,
-	.spark = { ' ', 0x2581, 0x2582, 0x2583, 0x2584, 0x2585, 0x2586, 0x2587, 0x2588 },
+	.spark = { 0x00B7, 0x2581, 0x2582, 0x2583, 0x2584, 0x2585, 0x2586, 0x2587, 0x2588 },
 };
 
 const struct glyphs ascii_glyphs = {
 	.payload = '#', .header = '+', .free = '.', .frag = ':', .marker = '>',
 	.rule = '-', .bar = '|', .more = '~', .dot = '.', .arrow = '>', .left = '<',
 	.tl = '+', .tr = '+', .bl = '+', .br = '+', .fail = 'x',
-	.spark = { ' ', '_', '.', '-', '~', '=', '+', '*', '#' },
+	.spark = { '.', '_', '-', '~', '=', '+', '*', '%', '#' },
 };
 
 /* The ASCII stand-in for a code point of our own texts; '?' for anything else. */

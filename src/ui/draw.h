@@ -66,4 +66,16 @@ void draw_legend(struct ctx *x, int r, int c, int width);
 /* A place in a size class list, in letters: a is the head, + is past z. */
 char class_letter(unsigned long pos);
 
+/* layout.c: the pieces of the screen the compare view shares. */
+void draw_title(struct ctx *x);
+/* "first-fit · address order · coalescing · heap 2048 B · header 8 B · align 8"
+ * (with policy false: "compare · ..."). Returns line. */
+char *config_words(char *line, size_t len, const struct heap_config *c, bool policy);
+void draw_step_heading(struct ctx *x, int row);
+void draw_list_line(struct ctx *x, int row, int width);
+void draw_keybar(struct ctx *x, int r, bool compare);
+void draw_help(struct ctx *x);
+void draw_too_small(struct ctx *x);
+void percent(char *buf, size_t len, double v);
+
 #endif

@@ -17,8 +17,11 @@
 
 #include "draw.h"
 #include "explain.h"
+#include "timeline.h"
 
 const unsigned view_speeds[VIEW_SPEEDS] = { 1, 2, 4, 8, 16, 32, 64 };
+const unsigned long view_strides[VIEW_STRIDES] = { 1, 10, 100, 1000 };
+const char *const timeline_words[TIMELINE_MODES] = { "frag %", "live bytes", "footprint" };
 
 void view_init(struct view *v, bool ascii)
 {
@@ -49,33 +52,44 @@ static const char *order_short(enum heap_order o)
 	}
 }
 
-static void draw_header(struct ctx *x)
+/* Row 0: divaviz, the trace's title, the step. */
+void draw_title(struct ctx *x)
 {
 	int w = x->f->cols;
-	char right[64], line[512], a[32], sz[32];
+	char right[64];
 	fill(x, 0, 0, w, ' ', ST_BAR);
 	snprintf(right, sizeof right, "step %lu/%lu ", x->s->step, x->t->nops);
 	int rw = (int)strlen(right);
 	int used = text(x, 0, 0, w - rw - 1, ST_BAR, " divaviz  ");
 	text(x, 0, used, w - rw - used - 1, ST_BAR, x->t->title ? x->t->title : x->t->name);
 	text(x, 0, w - rw, rw, ST_BAR, right);
+}
 
-	const struct heap_config *c = x->c;
-	int n = snprintf(line, sizeof line, "%s", explain_policy(c->policy));
-	if (c->policy != POLICY_BUMP)
-		n += snprintf(line + n, sizeof line - (size_t)n, " \xc2\xb7 %s \xc2\xb7 %s",
+char *config_words(char *line, size_t len, const struct heap_config *c, bool policy)
+{
+	char a[32], sz[32];
+	int n = snprintf(line, len, "%s", policy ? explain_policy(c->policy) : "compare");
+	if (c->policy != POLICY_BUMP || !policy)
+		n += snprintf(line + n, len - (size_t)n, " \xc2\xb7 %s \xc2\xb7 %s",
 			order_words(c->order), c->coalesce ? "coalescing" : "no coalescing");
-	if (c->policy == POLICY_SEGREGATED && c->nclasses) {
+	if (c->policy == POLICY_SEGREGATED && policy && c->nclasses) {
 		char lo[32], hi[32];
-		n += snprintf(line + n, sizeof line - (size_t)n, " \xc2\xb7 %u classes %s..%s", c->nclasses,
+		n += snprintf(line + n, len - (size_t)n, " \xc2\xb7 %u classes %s..%s", c->nclasses,
 			explain_size(lo, sizeof lo, c->classes[0]), explain_size(hi, sizeof hi, c->classes[c->nclasses - 1]));
 	}
-	n += snprintf(line + n, sizeof line - (size_t)n, " \xc2\xb7 heap %s", explain_size(sz, sizeof sz, c->size));
+	n += snprintf(line + n, len - (size_t)n, " \xc2\xb7 heap %s", explain_size(sz, sizeof sz, c->size));
 	if (c->base)
-		n += snprintf(line + n, sizeof line - (size_t)n, " at %s", explain_addr(a, sizeof a, c, c->base));
-	snprintf(line + n, sizeof line - (size_t)n, " \xc2\xb7 header %s \xc2\xb7 align %llu",
-		explain_size(right, sizeof right, c->header), (unsigned long long)c->align);
-	text(x, 1, 1, w - 2, ST_TEXT, line);
+		n += snprintf(line + n, len - (size_t)n, " at %s", explain_addr(a, sizeof a, c, c->base));
+	snprintf(line + n, len - (size_t)n, " \xc2\xb7 header %s \xc2\xb7 align %llu",
+		explain_size(sz, sizeof sz, c->header), (unsigned long long)c->align);
+	return line;
+}
+
+static void draw_header(struct ctx *x)
+{
+	char line[512];
+	draw_title(x);
+	text(x, 1, 1, x->f->cols - 2, ST_TEXT, config_words(line, sizeof line, x->c, true));
 }
 
 /* One free-list entry line: "  2 0x2b0   608 B  split". */
@@ -188,7 +202,7 @@ static void draw_listing(struct ctx *x, int r0, int r1, int width)
 }
 
 /* The free list in one line, for narrow screens. */
-static void draw_list_line(struct ctx *x, int row, int width)
+void draw_list_line(struct ctx *x, int row, int width)
 {
 	char line[512], a[32], sz[32], dead[32];
 	int n;
@@ -249,7 +263,7 @@ static bool selected_words(struct ctx *x, char *buf, size_t len)
 	return false;
 }
 
-static void percent(char *buf, size_t len, double v)
+void percent(char *buf, size_t len, double v)
 {
 	snprintf(buf, len, "%.1f%%", v * 100);
 }
@@ -257,13 +271,13 @@ static void percent(char *buf, size_t len, double v)
 static void draw_stats(struct ctx *x, int r, int rows, int width)
 {
 	const struct heap_metrics *m = &x->m;
-	const struct session_totals *tot = &x->s->totals;
+	const struct summary_fold *tot = &x->s->totals;
 	char live[32], fr[32], big[32], in[32], frag[16], util[16], failed[48], line[512];
 	percent(frag, sizeof frag, m->frag);
-	percent(util, sizeof util, m->footprint ? (double)tot->peak_live / (double)m->footprint : 0);
+	percent(util, sizeof util, m->footprint ? (double)tot->s.peak_live / (double)m->footprint : 0);
 	double mean = tot->searches ? (double)tot->searched / (double)tot->searches : 0;
-	if (tot->failed)
-		snprintf(failed, sizeof failed, "%lu (first at step %lu)", tot->failed, tot->first_fail);
+	if (tot->s.failed)
+		snprintf(failed, sizeof failed, "%lu (first at step %lu)", tot->s.failed, tot->s.first_fail);
 	else
 		snprintf(failed, sizeof failed, "0");
 	snprintf(line, sizeof line,
@@ -278,7 +292,7 @@ static void draw_stats(struct ctx *x, int r, int rows, int width)
 }
 
 /* The key bar, or the prompt, or a message. */
-static void draw_keybar(struct ctx *x, int r)
+void draw_keybar(struct ctx *x, int r, bool compare)
 {
 	int w = x->f->cols;
 	fill(x, r, 0, w, ' ', ST_BAR);
@@ -293,16 +307,26 @@ static void draw_keybar(struct ctx *x, int r)
 		text(x, r, 1, w - 1, ST_BAR, x->v->message);
 		return;
 	}
-	static const char *const keys[][2] = {
+	static const char *const one[][2] = {
 		{ "\xe2\x86\x90\xe2\x86\x92", "step" }, { "p", "play" }, { "?", "help" }, { "q", "quit" },
 		{ "g/G", "first/last" }, { ":", "jump" }, { "Tab", "block" }, { "1-6", "policy" },
-		{ "+/-", "zoom" }, { "[/]", "speed" },
+		{ "c", "compare" }, { "n/N", "fails" }, { "t", "timeline" }, { "+/-", "zoom" }, { "[/]", "speed" },
 	};
-	char status[48] = "";
+	static const char *const many[][2] = {
+		{ "\xe2\x86\x90\xe2\x86\x92", "step" }, { "n/N", "differ" }, { "p", "play" }, { "?", "help" },
+		{ "q", "quit" }, { "c", "one" }, { "1-6", "add/drop" }, { "t", "timeline" },
+		{ "g/G", "first/last" }, { ":", "jump" }, { "+/-", "zoom" },
+	};
+	const char *const (*keys)[2] = compare ? many : one;
+	size_t nkeys = compare ? sizeof many / sizeof many[0] : sizeof one / sizeof one[0];
+	char status[64] = "";
+	int sn = 0;
+	if (x->v->stride)
+		sn = snprintf(status, sizeof status, "by %lu ", view_strides[x->v->stride]);
 	if (x->v->playing)
-		snprintf(status, sizeof status, "playing %u/s ", view_speeds[x->v->speed]);
+		snprintf(status + sn, sizeof status - (size_t)sn, "playing %u/s ", view_speeds[x->v->speed]);
 	int sw = (int)strlen(status), col = 1;
-	for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+	for (size_t i = 0; i < nkeys; i++) {
 		int need = text_width(x, keys[i][0]) + 1 + (int)strlen(keys[i][1]);
 		if (col + need > w - sw - (sw ? 2 : 1))
 			break;
@@ -323,9 +347,14 @@ static const char *const help_lines[] = {
 	"p  Enter               play / pause",
 	"[  ]                   slower / faster",
 	": N Enter              jump to step N",
+	"<  >                   move 1, 10, 100 or 1000 steps at a time",
+	"c                      compare allocators side by side, or one",
+	"n  N                   next / previous difference or failure",
+	"t                      timeline: frag %, live bytes, footprint",
 	"Tab  Shift-Tab         next / previous block (its details show)",
 	"click                  select the block under the mouse",
 	"1 2 3 4 5 6            bump, first, next, best, worst, segregated",
+	"                       (comparing: add or drop that allocator)",
 	"+  -                   zoom in / out",
 	"\xe2\x86\x91  \xe2\x86\x93  PgUp  PgDn       scroll the zoomed map",
 	"?                      this help",
@@ -336,9 +365,9 @@ static const char *const help_lines[] = {
 	"\xe2\x96\xb6 marks the block the step was about.",
 };
 
-#define HELP_KEYS 13   /* help_lines up to the blank line */
+#define HELP_KEYS 18   /* help_lines up to the blank line */
 
-static void draw_help(struct ctx *x)
+void draw_help(struct ctx *x)
 {
 	int n = (int)(sizeof help_lines / sizeof help_lines[0]);
 	if (n + 4 > x->f->rows)
@@ -365,13 +394,38 @@ static void draw_help(struct ctx *x)
 	text(x, r0 + height - 2, c0 + 3, width - 5, ST_DIM, "press any key to close");
 }
 
-static void draw_too_small(struct ctx *x)
+void draw_too_small(struct ctx *x)
 {
 	char line[160];
 	snprintf(line, sizeof line, "Terminal too small: %dx%d. divaviz needs %dx%d. "
 		"Enlarge it, or press q to quit.", x->f->cols, x->f->rows, LAYOUT_MIN_COLS, LAYOUT_MIN_ROWS);
 	int rows = x->f->rows, r0 = rows > 8 ? rows / 2 - 2 : 0;
 	wrap(x, r0, 0, x->f->cols, rows - r0, ST_TEXT, line);
+}
+
+/* "── step 8 of 12: alloc E 496 ───── next: alloc F 544 ──" at row. */
+void draw_step_heading(struct ctx *x, int row)
+{
+	int W = x->f->cols;
+	unsigned long step = x->s->step;
+	char op[160], title[256], next[200];
+	if (step)
+		snprintf(title, sizeof title, "step %lu of %lu: %s", step, x->t->nops,
+			explain_op(op, sizeof op, x->t, step - 1));
+	else
+		snprintf(title, sizeof title, "step 0 of %lu: the empty heap", x->t->nops);
+	if (step < x->t->nops)
+		snprintf(next, sizeof next, " next: %s ", explain_op(op, sizeof op, x->t, step));
+	else
+		snprintf(next, sizeof next, " end of the trace ");
+	int nw = text_width(x, next);
+	if (nw + 2 >= W / 2)
+		nw = 0;   /* no room beside the step's own title */
+	heading(x, row, 0, W - (nw ? nw + 3 : 0), title);
+	if (nw) {
+		fill(x, row, W - nw - 3, nw + 3, x->g->rule, ST_DIM);
+		text(x, row, W - nw - 2, nw, ST_DIM, next);
+	}
 }
 
 /* ---- the whole screen --------------------------------------------------------- */
@@ -404,8 +458,10 @@ void layout_draw(struct frame *f, const struct session *s, struct view *v)
 		side = label + 18 < W * 2 / 5 ? label + 18 : W * 2 / 5;
 
 	draw_header(&x);
-	int map_width = W - side - (side ? 1 : 0) - label - 1;
-	map_geometry(&x, map_top, label, map_end - map_top, map_width);
+	int map_width = W - side - (side ? 1 : 0) - label - 1, left_w = W - side - (side ? 1 : 0);
+	/* Tall screens keep two rows for the timeline; others give it what the map leaves. */
+	int reserve = wide && H >= 34 ? 2 : 0;
+	map_geometry(&x, map_top, label, map_end - map_top - reserve, map_width);
 	char cs[32], rs[32], title[128];
 	struct map_geom *g = &v->geom;
 	int tn = snprintf(title, sizeof title, "heap map: 1 cell = %s, %s a row",
@@ -415,7 +471,13 @@ void layout_draw(struct frame *f, const struct session *s, struct view *v)
 			g->first + (unsigned long)g->rows, g->total);
 	heading(&x, 2, 0, W - side, title);
 	draw_map(&x);
-	draw_listing(&x, map_top + g->rows * g->row_step + 1, map_end, W - side - (side ? 1 : 0));
+	int below = map_top + g->rows * g->row_step;
+	if (map_end - below >= 3 || (reserve && map_end - below >= 2)) {
+		if (map_end - below >= 3)
+			below++;
+		below += draw_timeline(&x, &s, 1, below, 0, left_w);
+	}
+	draw_listing(&x, below + 1, map_end, left_w);
 	draw_legend(&x, map_end, label, W - label);
 	if (side) {
 		for (int r = 2; r < map_end; r++)
@@ -426,26 +488,7 @@ void layout_draw(struct frame *f, const struct session *s, struct view *v)
 	int row = map_end + 1;
 	if (!wide)
 		draw_list_line(&x, row++, W);
-	char op[160];
-	if (s->step)
-		snprintf(title, sizeof title, "step %lu of %lu: %s", s->step, x.t->nops,
-			explain_op(op, sizeof op, x.t, s->step - 1));
-	else
-		snprintf(title, sizeof title, "step 0 of %lu: the empty heap", x.t->nops);
-	char next[200];
-	if (s->step < x.t->nops)
-		snprintf(next, sizeof next, " next: %s ", explain_op(op, sizeof op, x.t, s->step));
-	else
-		snprintf(next, sizeof next, " end of the trace ");
-	int nw = text_width(&x, next);
-	if (nw + 2 >= W / 2)
-		nw = 0;   /* no room beside the step's own title */
-	heading(&x, row, 0, W - (nw ? nw + 3 : 0), title);
-	if (nw) {
-		fill(&x, row, W - nw - 3, nw + 3, x.g->rule, ST_DIM);
-		text(&x, row, W - nw - 2, nw, ST_DIM, next);
-	}
-	row++;
+	draw_step_heading(&x, row++);
 
 	/* What the step did, then the trace's note, then the selected block. */
 	int used;
@@ -471,7 +514,7 @@ void layout_draw(struct frame *f, const struct session *s, struct view *v)
 		wrap(&x, row + used, 1, W - 2, text_rows - used, ST_POINTER, detail);
 	row += text_rows;
 	draw_stats(&x, row, stats_rows, W);
-	draw_keybar(&x, H - 1);
+	draw_keybar(&x, H - 1, false);
 	if (v->help)
 		draw_help(&x);
 }

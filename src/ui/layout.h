@@ -60,9 +60,20 @@ struct map_geom {
 	unsigned long total;  /* map rows in all */
 };
 
+/* The compare view shows at most this many allocators. */
+#define LAYOUT_MAX_STRIPS 4
+
 /* Playback speeds, in steps per second. */
 #define VIEW_SPEEDS 7
 extern const unsigned view_speeds[VIEW_SPEEDS];
+
+/* How many steps a move (arrows, playback) takes: 1, 10, 100, 1000. */
+#define VIEW_STRIDES 4
+extern const unsigned long view_strides[VIEW_STRIDES];
+
+/* What the timeline under the maps plots (t cycles). */
+enum timeline_mode { TIMELINE_FRAG, TIMELINE_LIVE, TIMELINE_FOOTPRINT, TIMELINE_MODES };
+extern const char *const timeline_words[TIMELINE_MODES];
 
 struct view {
 	bool ascii;           /* ASCII glyphs instead of block elements */
@@ -74,10 +85,13 @@ struct view {
 	bool help;
 	bool playing;
 	unsigned speed;       /* index into view_speeds */
+	unsigned stride;      /* index into view_strides */
+	enum timeline_mode timeline;
 	bool prompting;       /* reading ": N" */
 	char prompt[24];
-	char message[160];    /* shown in the key bar until the next key */
-	struct map_geom geom; /* filled in by layout_draw */
+	char message[256];    /* shown in the key bar until the next key */
+	struct map_geom geom; /* filled in by layout_draw (the first strip's map) */
+	int strip_top[LAYOUT_MAX_STRIPS]; /* compare view: each strip's first map row */
 };
 
 void view_init(struct view *v, bool ascii);
@@ -93,6 +107,9 @@ void frame_free(struct frame *f);
 /* Draws everything: header, map, panels, key bar, and the help overlay when open.
  * Updates v->geom and clamps v->scroll. */
 void layout_draw(struct frame *f, const struct session *s, struct view *v);
+
+/* The compare view: n (2 to 4) sessions at the same step, one strip each. */
+void layout_compare(struct frame *f, const struct session *const *ss, unsigned n, struct view *v);
 
 /* Row r of f as UTF-8 without trailing blanks (what tmux capture-pane shows). */
 char *frame_row(const struct frame *f, int r, char *buf, size_t len);

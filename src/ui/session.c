@@ -14,6 +14,10 @@ static unsigned long snapshot_interval(unsigned long nops)
 	return every < 64 ? 64 : every;
 }
 
+/* How often a long move looks at the stop flag and reports its progress. */
+#define CHECK_EVERY 1024
+#define PROGRESS_EVERY 8192
+
 static void drop_snapshots(struct session *s)
 {
 	for (unsigned long k = 0; k < s->nsnaps; k++) {
@@ -28,10 +32,20 @@ void session_free(struct session *s)
 		drop_snapshots(s);
 	free(s->snaps);
 	free(s->snap_totals);
+	free(s->outcome);
+	free(s->buckets);
 	heap_free(s->h);
 	s->snaps = NULL;
 	s->snap_totals = NULL;
+	s->outcome = NULL;
+	s->buckets = NULL;
 	s->h = NULL;
+}
+
+static int out_of_memory(struct session *s)
+{
+	snprintf(s->error, sizeof s->error, "out of memory");
+	return -1;
 }
 
 /* A fresh heap at step 0 (the first snapshot). */
@@ -41,15 +55,18 @@ static int start(struct session *s)
 	heap *snap = h ? heap_clone(h) : NULL;
 	if (!snap) {
 		heap_free(h);
-		snprintf(s->error, sizeof s->error, "out of memory");
-		return -1;
+		return out_of_memory(s);
 	}
 	heap_free(s->h);
 	s->h = h;
 	s->step = 0;
-	s->totals = (struct session_totals){ 0 };
+	s->reached = 0;
+	s->first_failed = 0;
+	summary_begin(&s->totals, s->config.policy, s->t->nops);
 	s->snaps[0] = snap;
 	s->snap_totals[0] = s->totals;
+	for (unsigned long i = 0; i < s->nbuckets; i++)
+		s->buckets[i] = (struct bucket){ 0 };
 	return 0;
 }
 
@@ -63,40 +80,57 @@ int session_init(struct session *s, const struct trace *t, const struct heap_con
 	}
 	s->every = snapshot_interval(t->nops);
 	s->nsnaps = t->nops / s->every + 1;
+	s->nbuckets = t->nops < TIMELINE_BUCKETS ? t->nops : TIMELINE_BUCKETS;
 	s->snaps = calloc(s->nsnaps, sizeof *s->snaps);
 	s->snap_totals = calloc(s->nsnaps, sizeof *s->snap_totals);
-	if (!s->snaps || !s->snap_totals) {
-		snprintf(s->error, sizeof s->error, "out of memory");
-		return -1;
-	}
+	s->outcome = calloc(t->nops + 1, sizeof *s->outcome);
+	s->buckets = calloc(s->nbuckets + 1, sizeof *s->buckets);
+	if (!s->snaps || !s->snap_totals || !s->outcome || !s->buckets)
+		return out_of_memory(s);
 	return start(s);
 }
 
-/* One step forward, keeping the totals and leaving a snapshot where one is due. */
+unsigned long session_bucket(const struct session *s, unsigned long step)
+{
+	if (step == 0 || s->t->nops == 0)
+		return 0;
+	/* step - 1 < nops, nbuckets <= 4096: the product fits 64 bits. */
+	return (unsigned long)((uint64_t)(step - 1) * s->nbuckets / s->t->nops);
+}
+
+/* One step forward: the totals, the step's outcome and bucket, and a snapshot
+ * where one is due. */
 static int forward(struct session *s)
 {
-	if (heap_step(s->h, &s->t->ops[s->step]) < 0) {
+	const struct heap_op *op = &s->t->ops[s->step];
+	if (heap_step(s->h, op) < 0) {
 		snprintf(s->error, sizeof s->error, "step %lu: %s", s->step + 1, heap_error(s->h));
 		return -1;
 	}
 	s->step++;
 	const struct heap_record *r = heap_last(s->h);
-	struct session_totals *tot = &s->totals;
-	if (r->op.kind == OP_ALLOC || r->op.kind == OP_REALLOC) {
-		tot->searches++;
-		tot->searched += r->searched;
-	}
-	if (!r->ok && tot->failed++ == 0)
-		tot->first_fail = r->step;
 	struct heap_metrics m;
 	heap_metrics(s->h, &m);
-	if (m.live > tot->peak_live)
-		tot->peak_live = m.live;
+	summary_step(&s->totals, r, &m);
+	if (s->step > s->reached) {
+		s->reached = s->step;
+		s->outcome[s->step - 1] = op->kind != OP_ALLOC && op->kind != OP_REALLOC ? OUTCOME_NONE
+			: r->ok ? r->block : OUTCOME_FAILED;
+		if (!r->ok && !s->first_failed)
+			s->first_failed = s->step;
+		struct bucket *b = &s->buckets[session_bucket(s, s->step)];
+		if (m.frag > b->frag)
+			b->frag = m.frag;
+		if (m.live > b->live)
+			b->live = m.live;
+		if (m.footprint > b->footprint)
+			b->footprint = m.footprint;
+	}
 	unsigned long k = s->step / s->every;
 	if (s->step % s->every == 0 && !s->snaps[k]) {
 		/* A snapshot is a shortcut, not a need: without memory for it, go on. */
 		s->snaps[k] = heap_clone(s->h);
-		s->snap_totals[k] = *tot;
+		s->snap_totals[k] = s->totals;
 	}
 	return 0;
 }
@@ -111,30 +145,49 @@ int session_goto(struct session *s, unsigned long n)
 		k--;
 	if (n < s->step || k * s->every > s->step) {
 		heap *h = heap_clone(s->snaps[k]);
-		if (!h) {
-			snprintf(s->error, sizeof s->error, "out of memory");
-			return -1;
-		}
+		if (!h)
+			return out_of_memory(s);
 		heap_free(s->h);
 		s->h = h;
 		s->step = k * s->every;
 		s->totals = s->snap_totals[k];
 	}
+	unsigned long from = s->step;
 	while (s->step < n) {
 		if (forward(s) < 0)
 			return -1;
-		if (s->stop && *s->stop && s->step % 1024 == 0)
+		unsigned long done = s->step - from;
+		if (done % CHECK_EVERY == 0 && s->stop && *s->stop)
+			return 1;
+		if (done % PROGRESS_EVERY == 0 && s->progress && s->progress(s->progress_arg, s, done, n - from))
 			return 1;
 	}
 	return 0;
 }
 
-int session_set_policy(struct session *s, enum heap_policy p)
+int session_survey(struct session *s)
 {
 	unsigned long at = s->step;
+	if (s->reached < s->t->nops) {
+		int rc = session_goto(s, s->t->nops);
+		if (rc)
+			return rc;
+	}
+	return session_goto(s, at);
+}
+
+int session_set_policy(struct session *s, enum heap_policy p)
+{
+	unsigned long at = s->step, reached = s->reached;
 	s->config.policy = p;
 	drop_snapshots(s);
 	if (start(s) < 0)
 		return -1;
-	return session_goto(s, at);
+	int rc = session_goto(s, reached);
+	return rc ? rc : session_goto(s, at);
+}
+
+void session_summary(const struct session *s, struct summary *out)
+{
+	summary_end(&s->totals, s->h, out);
 }

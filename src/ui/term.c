@@ -138,7 +138,7 @@ static int draw(struct app *a, struct frame *f)
 		if (!frame_init(f, rows, cols))
 			return -1;
 	}
-	layout_draw(f, &a->s, &a->v);
+	app_draw(a, f);
 	erase();
 	paint(f);
 	refresh();
@@ -170,6 +170,49 @@ static long now_ms(void)
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* ---- progress ------------------------------------------------------------------- */
+
+/* A long replay (loading a large trace, a far jump, another allocator) shows how
+ * far it got, at most ten times a second, and stops at q, Esc or a signal. */
+struct progress {
+	long started, shown;
+	bool quit;            /* q or Esc: leave the viewer */
+};
+
+static int on_progress(void *arg, const struct session *s, unsigned long done, unsigned long total)
+{
+	struct progress *p = arg;
+	long now = now_ms();
+	if (caught)
+		return 1;
+	if (p->started == 0)
+		p->started = now;
+	if (now - p->shown >= 100 && now - p->started >= 100) {
+		p->shown = now;
+		int rows, cols;
+		getmaxyx(stdscr, rows, cols);
+		char line[160];
+		int pct = total ? (int)((double)done * 100 / (double)total) : 100;
+		snprintf(line, sizeof line, " replaying %s: %d%% (%lu of %lu steps)  q stops ",
+			heap_policy_name(s->config.policy), pct, done, total);
+		int len = (int)strlen(line);
+		attrset(A_REVERSE);
+		mvaddnstr(rows / 2, cols > len ? (cols - len) / 2 : 0, line, cols);
+		attrset(A_NORMAL);
+		refresh();
+	}
+	timeout(0);
+	wint_t wc;
+	int rc = wget_wch(stdscr, &wc);
+	if (rc == OK && (wc == 'q' || wc == 27)) {
+		p->quit = true;
+		return 1;
+	}
+	if (rc == OK || rc == KEY_CODE_YES)
+		unget_wch(wc);   /* not ours: the viewer reads it next */
+	return 0;
 }
 
 /* ---- the session ----------------------------------------------------------------- */
@@ -239,10 +282,10 @@ static enum ui_status loop(struct app *a, int *signo, char *err, size_t errlen)
 			if (a->v.playing && !was_playing)
 				next_tick = 0;
 		}
-		if (res == APP_QUIT)
+		if (res == APP_QUIT || ((struct progress *)a->progress_arg)->quit)
 			break;
 		if (res == APP_FAILED) {
-			snprintf(err, errlen, "%s", a->s.error);
+			snprintf(err, errlen, "%s", a->error);
 			status = UI_FAILED;
 			break;
 		}
@@ -268,16 +311,12 @@ enum ui_status ui_run(const struct trace *t, const struct heap_config *c,
 		return UI_UNAVAILABLE;
 
 	struct app a;
+	struct progress progress = { 0 };
 	caught = 0;
-	if (session_init(&a.s, t, c) < 0 || session_goto(&a.s, o->step) < 0) {
-		snprintf(err, errlen, "%s", a.s.error);
-		session_free(&a.s);
-		if (in != stdin)
-			fclose(in);
-		return UI_FAILED;
-	}
-	view_init(&a.v, o->ascii || !utf8);
-	a.s.stop = &caught;   /* a signal cuts a long replay short */
+	app_init(&a, t, c, o->ascii || !utf8);
+	a.stop = &caught;   /* a signal cuts a long replay short */
+	a.progress = on_progress;
+	a.progress_arg = &progress;
 
 	struct sigaction old[3];
 	catch_signals(old);
@@ -311,13 +350,28 @@ enum ui_status ui_run(const struct trace *t, const struct heap_config *c,
 	else
 		mono_theme();
 
-	status = loop(&a, signo, err, errlen);
+	/* Each allocator shown replays the whole trace once, showing its progress. */
+	enum heap_policy one = c->policy;
+	int rc = o->ncompare ? app_show(&a, o->compare, o->ncompare) : app_show(&a, &one, 1);
+	if (rc == 0)
+		rc = app_goto(&a, o->step);
+	if (rc < 0) {
+		snprintf(err, errlen, "%s", a.error);
+		status = UI_FAILED;
+	} else if (caught) {
+		*signo = caught;
+		status = UI_OK;
+	} else if (rc == 0 || !progress.quit) {
+		status = loop(&a, signo, err, errlen);
+	} else {
+		status = UI_OK;
+	}
 	endwin();
 release:
 	delscreen(scr);
 done:
 	release_signals(old);
-	session_free(&a.s);
+	app_free(&a);
 	if (in != stdin)
 		fclose(in);
 	return status;
