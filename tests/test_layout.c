@@ -11,6 +11,7 @@
 
 #include "../src/ui/app.h"
 #include "../src/ui/explain.h"
+#include "../src/ui/timeline.h"
 #include "divaviz/report.h"
 
 /* ---- helpers --------------------------------------------------------------------- */
@@ -62,6 +63,14 @@ static void expect_frame(const char *const *want, int n)
 	for (int r = 0; r < n; r++)
 		ck_assert_msg(strcmp(rows_text[r], want[r]) == 0, "row %d:\n got  '%s'\n want '%s'", r,
 			rows_text[r], want[r]);
+}
+
+/* want[0 .. n-1] against rows r0 .. r0+n-1. */
+static void expect_frame_at(const char *const *want, int r0, int n)
+{
+	for (int r = 0; r < n; r++)
+		ck_assert_msg(strcmp(rows_text[r0 + r], want[r]) == 0, "row %d:\n got  '%s'\n want '%s'", r0 + r,
+			rows_text[r0 + r], want[r]);
 }
 
 static const struct cell *cell(int r, int c)
@@ -835,6 +844,307 @@ START_TEST(keys_zoom_scroll_help_quit)
 }
 END_TEST
 
+/* ---- the compare view and the timeline --------------------------------------------- */
+
+/* An app showing policies (2 to 4) at step. */
+static void open_compare(struct app *a, const struct trace *t, const enum heap_policy *ps, unsigned n,
+	unsigned long step)
+{
+	struct heap_config c = t->config;
+	c.check = true;
+	app_init(a, t, &c, false);
+	ck_assert_int_eq(app_show(a, ps, n), 0);
+	ck_assert_int_eq(app_goto(a, step), 0);
+}
+
+static const enum heap_policy first_best[] = { POLICY_FIRST, POLICY_BEST };
+
+START_TEST(compare_fragment_80x24)
+{
+	static const char *const want[] = {
+		" divaviz  Why first-fit and best-fit fragment differently             step 8/12",
+		" compare · address order · coalescing · heap 2048 B · header 8 B · align 8",
+		"── first-fit · live 1256 B · free 760 B · largest 608 B · frag 20.0% · failed 0",
+		"0x000 ▒▶E████████████████████████████████████████████████████████████1░░░░░░░░",
+		"0x240 ░░░░░░░░░░▒g1█2·························································",
+		"0x480 ··················▒g2█▒C████████████████████████████████████████████████",
+		"0x6c0 ████████████████████████████████████████",
+		" free list: 1:0x1f8 152 B 2:0x2b0 608 B",
+		"── best-fit · live 1256 B · free 760 B · largest 656 B · frag 13.7% · failed 0 ─",
+		"0x000 1·······································································",
+		"0x240 ··········▒g1█▒▶E███████████████████████████████████████████████████████",
+		"0x480 █████2░░░░░░░░░░░░▒g2█▒C████████████████████████████████████████████████",
+		"0x6c0 ████████████████████████████████████████",
+		" free list: 1:0x000 656 B 2:0x4a8 104 B",
+		"── timeline: frag % (t: live bytes) ────────────────────────────────────────────",
+		" first ······▄▂▃▃▄✗                                                       20.0%",
+		" best  ······▄▂▄✗▄▁                                                       13.7%",
+		"      █ payload  ▒ header/pad  · free  ░ fragmented  ▶ this step  1 list order",
+		"── step 8 of 12: alloc E 496 ────────────────────────────── next: alloc F 544 ──",
+		" first-fit took 0x000 (searched 1); best-fit took 0x2b0 (searched 2)",
+		" note: A 504-byte block. First-fit takes the first hole that fits (656);",
+		" best-fit the tightest (608).",
+		" first: alloc E 496 -> block 0x000 (504 B with 8 B header); first-fit scanned …",
+		" ←→ step  n/N differ  p play  ? help  q quit  c one  1-6 add/drop  t timeline",
+	};
+	struct trace t;
+	struct app a;
+	load_file(&t, "traces/fragment.trc");
+	open_compare(&a, &t, first_best, 2, 8);
+	render(&a, 24, 80);
+	expect_frame(want, 24);
+	/* The strips' maps share one geometry: the same addresses down the screen. */
+	ck_assert_int_eq(a.v.strip_top[0], 3);
+	ck_assert_int_eq(a.v.strip_top[1], 9);
+	/* The current step's column is selected on each sparkline (step 8: column 8). */
+	ck_assert_int_eq(cell(15, 7 + 7)->flags, CELL_SELECTED);
+	ck_assert_int_eq(cell(16, 7 + 7)->flags, CELL_SELECTED);
+	ck_assert_int_eq(cell(15, 7 + 6)->flags, 0);
+	ck_assert_int_eq(cell(15, 7 + 11)->style, ST_FAIL);     /* first-fit fails first at 12 */
+	ck_assert_int_eq(cell(16, 7 + 9)->style, ST_FAIL);      /* best-fit at 10 */
+	app_free(&a);
+	trace_free(&t);
+}
+END_TEST
+
+/* The last step: who failed first, the note, and the --summary table, whose
+ * numbers are --summary's own. */
+START_TEST(compare_last_step_summary)
+{
+	static const char *const want[] = {
+		"── step 12 of 12: alloc H 120 ────────────────────────────────────────────────── end of the trace ──",
+		" first-fit FAILED (its first): needs 128 B, largest free 56 B; best-fit took 0x228 (searched 2)",
+		" note: Another 128-byte block. Who has a hole that large now?",
+		" summary        failed  first  peak live  footprint   util searched   frag  internal",
+		" first-fit           1     12     2008 B     2048 B  98.0%     1.22  50.0%      40 B",
+		" best-fit            1     10     2008 B     2048 B  98.0%     1.44  50.0%      40 B",
+	};
+	struct trace t;
+	struct app a;
+	load_file(&t, "traces/fragment.trc");
+	open_compare(&a, &t, first_best, 2, 12);
+	render(&a, 30, 100);
+	expect_frame_at(want, 22, 6);
+	for (unsigned i = 0; i < 2; i++) {
+		struct summary got, sum;
+		char err[128];
+		session_summary(app_strip(&a, i), &got);
+		ck_assert_int_eq(report_summarize(&t, &app_strip(&a, i)->config, &sum, err, sizeof err), 0);
+		ck_assert_mem_eq(&got, &sum, sizeof got);
+	}
+	app_free(&a);
+	trace_free(&t);
+}
+END_TEST
+
+/* Exact glyphs: frag is 0, 0, 0, 1/8, 2/9, 1/5 (eighths rounded up: 1, 2, 2), then
+ * e fails; live 10..75 B and the footprint on their own highest values. */
+START_TEST(timeline_glyphs)
+{
+	struct trace t;
+	struct app a;
+	load(&t, "heap 100\nheader 0\nalign 1\nalloc a 10\nalloc b 10\nalloc c 10\nfree b\nfree a\n"
+		"alloc d 65\nalloc e 50\n");
+	open_app(&a, &t, -1, 4, false);
+	render(&a, 20, 60);
+	ck_assert_str_eq(rows_text[10], "── timeline: frag % (t: live bytes) ────────────────────────");
+	ck_assert_str_eq(rows_text[11], " first ···▁▂▂✗                                        12.5%");
+	ck_assert_int_eq(cell(11, 7)->style, ST_DIM);          /* zero */
+	ck_assert_int_eq(cell(11, 10)->style, ST_FRAG);
+	ck_assert_int_eq(cell(11, 10)->flags, CELL_SELECTED);  /* step 4 */
+	ck_assert_int_eq(cell(11, 13)->style, ST_FAIL);
+	KEYS(&a, 't');
+	ck_assert_str_eq(a.v.message, "timeline: live bytes");
+	render(&a, 20, 60);
+	ck_assert_str_eq(rows_text[10], "── timeline: live bytes (t: footprint) ─────────────────────");
+	ck_assert_str_eq(rows_text[11], " first ▂▃▄▃▂█✗                                         20 B");
+	KEYS(&a, 't');
+	render(&a, 20, 60);
+	ck_assert_str_eq(rows_text[11], " first ▁▂▃▃▃█✗                                         30 B");
+	KEYS(&a, 't');
+	ck_assert_int_eq(a.v.timeline, TIMELINE_FRAG);
+	a.v.ascii = true;
+	render(&a, 20, 60);
+	ck_assert_str_eq(rows_text[11], " first ..._--x                                        12.5%");
+	app_free(&a);
+	trace_free(&t);
+}
+END_TEST
+
+/* A trace longer than the sparkline: each column shows the highest value of the
+ * steps it covers, and the current step lands in its column. */
+START_TEST(timeline_columns_fold_steps)
+{
+	char *text = long_trace();
+	struct trace t;
+	load(&t, text);
+	struct app a;
+	open_app(&a, &t, POLICY_BEST, 0, false);
+	const struct session *s = a.s;
+	unsigned long n = t.nops;
+	ck_assert_uint_eq(s->nbuckets, n);   /* below 4096 steps: a bucket a step */
+	int w = timeline_width(s, 50);
+	ck_assert_int_eq(w, 50);
+	ck_assert_int_eq(timeline_column(s, w, 0), -1);
+	ck_assert_int_eq(timeline_column(s, w, 1), 0);
+	ck_assert_int_eq(timeline_column(s, w, n), 49);
+	/* Replay by hand and fold each step's frag into its column. */
+	double top[50] = { 0 };
+	struct heap_config c = s->config;
+	heap *h = heap_new(&c, t.nids);
+	for (unsigned long i = 1; i <= n; i++) {
+		ck_assert_int_eq(heap_step(h, &t.ops[i - 1]), 0);
+		struct heap_metrics m;
+		heap_metrics(h, &m);
+		int col = timeline_column(s, w, i);
+		ck_assert((unsigned long)col * n / 50 <= i - 1 && i - 1 < (unsigned long)(col + 1) * n / 50);
+		if (m.frag > top[col])
+			top[col] = m.frag;
+	}
+	heap_free(h);
+	for (int col = 0; col < 50; col++)
+		ck_assert_uint_eq(timeline_column_level(s, col, w, TIMELINE_FRAG, 1), timeline_level(top[col], 1));
+	ck_assert_uint_eq(timeline_level(0, 1), 0);
+	ck_assert_uint_eq(timeline_level(1e-9, 1), 1);
+	ck_assert_uint_eq(timeline_level(0.125, 1), 1);
+	ck_assert_uint_eq(timeline_level(0.126, 1), 2);
+	ck_assert_uint_eq(timeline_level(1, 1), 8);
+	app_free(&a);
+	trace_free(&t);
+	free(text);
+}
+END_TEST
+
+START_TEST(keys_compare)
+{
+	struct trace t;
+	struct app a;
+	load_file(&t, "traces/fragment.trc");
+	open_app(&a, &t, -1, 0, false);
+	KEYS(&a, 'c');
+	ck_assert_uint_eq(a.nstrips, 2);
+	ck_assert_int_eq(a.strip[0], POLICY_FIRST);
+	ck_assert_int_eq(a.strip[1], POLICY_BEST);
+	ck_assert_str_eq(a.v.message, "comparing first-fit and best-fit: n/N where they differ, c for one");
+	/* n: E (8) and F (9) go to different holes, best-fit fails G (10), first-fit H (12). */
+	static const unsigned long stops[] = { 8, 9, 10, 12 };
+	for (size_t i = 0; i < 4; i++) {
+		KEYS(&a, 'n');
+		ck_assert_uint_eq(a.s->step, stops[i]);
+		ck_assert_uint_eq(app_strip(&a, 1)->step, stops[i]);
+	}
+	KEYS(&a, 'n');
+	ck_assert_uint_eq(a.s->step, 12);
+	ck_assert_str_eq(a.v.message, "no later step where the allocators differ or one fails");
+	KEYS(&a, 'N', 'N');
+	ck_assert_uint_eq(a.s->step, 9);
+	/* 1-6 add or drop a strip, in the keys' order; never fewer than two. */
+	KEYS(&a, '3');
+	ck_assert_uint_eq(a.nstrips, 3);
+	ck_assert_int_eq(a.strip[1], POLICY_NEXT);
+	ck_assert_str_eq(a.v.message, "comparing first-fit, next-fit and best-fit");
+	ck_assert_uint_eq(app_strip(&a, 1)->step, 9);
+	KEYS(&a, '6', '5');
+	ck_assert_uint_eq(a.nstrips, 4);
+	ck_assert_str_eq(a.v.message, "at most 4 allocators side by side: press a shown one's key to drop it");
+	KEYS(&a, '3', '6');
+	ck_assert_uint_eq(a.nstrips, 2);
+	KEYS(&a, '2');
+	ck_assert_str_eq(a.v.message, "the compare view shows at least 2 allocators (c shows one)");
+	ck_assert_int_eq(a.strip[0], POLICY_FIRST);
+	ck_assert_int_eq(a.strip[1], POLICY_BEST);
+	render(&a, 24, 80);
+	ck_assert_str_eq(rows_text[19], " first-fit took 0x2b0 (searched 2); best-fit took 0x000 (searched 2)");
+	/* Back to one: n now stops where an allocation fails. */
+	KEYS(&a, 'c');
+	ck_assert_uint_eq(a.nstrips, 1);
+	ck_assert_str_eq(a.v.message, "first-fit alone; c compares again");
+	KEYS(&a, 'N');
+	ck_assert_str_eq(a.v.message, "no earlier step where an allocation fails");
+	KEYS(&a, 'n');
+	ck_assert_uint_eq(a.s->step, 12);
+	KEYS(&a, '4', 'c');   /* c compares what it compared last */
+	ck_assert_uint_eq(a.nstrips, 2);
+	ck_assert_int_eq(a.strip[0], POLICY_FIRST);
+	app_free(&a);
+	trace_free(&t);
+}
+END_TEST
+
+/* < > set the stride of the arrows and of playback. */
+START_TEST(keys_stride)
+{
+	char *text = long_trace();
+	struct trace t;
+	load(&t, text);
+	struct app a;
+	open_app(&a, &t, -1, 0, false);
+	KEYS(&a, '>');
+	ck_assert_str_eq(a.v.message, "\xe2\x86\x90\xe2\x86\x92 and playback move 10 steps at a time");
+	KEYS(&a, AK_RIGHT, AK_RIGHT);
+	ck_assert_uint_eq(a.s->step, 20);
+	KEYS(&a, '>', '>', '>');
+	ck_assert_str_eq(a.v.message, "\xe2\x86\x90\xe2\x86\x92 and playback move 1000 steps at a time");
+	KEYS(&a, AK_RIGHT);
+	ck_assert_uint_eq(a.s->step, t.nops);   /* clamped */
+	KEYS(&a, '<', '<', AK_LEFT);
+	ck_assert_uint_eq(a.s->step, t.nops - 10);
+	render(&a, 24, 80);
+	ck_assert(strstr(rows_text[23], "by 10") != NULL);
+	KEYS(&a, 'g', 'p');
+	ck_assert_int_eq(app_tick(&a), APP_CONTINUE);
+	ck_assert_uint_eq(a.s->step, 10);
+	KEYS(&a, '<', '<');
+	ck_assert_str_eq(a.v.message, "\xe2\x86\x90\xe2\x86\x92 and playback move 1 step at a time");
+	app_free(&a);
+	trace_free(&t);
+	free(text);
+}
+END_TEST
+
+static unsigned long progress_calls, progress_stop_at;
+
+static int count_progress(void *arg, const struct session *s, unsigned long done, unsigned long total)
+{
+	(void)arg;
+	progress_calls++;
+	ck_assert_uint_eq(done % 8192, 0);
+	ck_assert_uint_eq(total, s->t->nops);
+	return progress_stop_at && s->step >= progress_stop_at;
+}
+
+/* A long move reports its progress every 8192 steps and stops when told. */
+START_TEST(session_reports_progress)
+{
+	size_t cap = 20000 * 16, n = 0;
+	char *text = malloc(cap);
+	for (int i = 0; i < 10000; i++)
+		n += (size_t)snprintf(text + n, cap - n, "alloc a%d 8\nfree a%d\n", i, i);
+	struct trace t;
+	load(&t, text);
+	struct session s;
+	ck_assert_int_eq(session_init(&s, &t, &t.config), 0);
+	s.progress = count_progress;
+	progress_calls = 0;
+	progress_stop_at = 0;
+	ck_assert_int_eq(session_goto(&s, t.nops), 0);
+	ck_assert_uint_eq(progress_calls, 2);
+	/* Back and forth again: from the snapshots, no long move. */
+	ck_assert_int_eq(session_goto(&s, 0), 0);
+	ck_assert_int_eq(session_goto(&s, t.nops), 0);
+	ck_assert_uint_eq(progress_calls, 2);
+	session_free(&s);
+	ck_assert_int_eq(session_init(&s, &t, &t.config), 0);
+	s.progress = count_progress;
+	progress_stop_at = 8192;
+	ck_assert_int_eq(session_goto(&s, t.nops), 1);
+	ck_assert_uint_eq(s.step, 8192);
+	session_free(&s);
+	trace_free(&t);
+	free(text);
+}
+END_TEST
+
 Suite *layout_suite(void)
 {
 	Suite *s = suite_create("layout");
@@ -862,6 +1172,13 @@ Suite *layout_suite(void)
 	tcase_add_test(tc, keys_policy_switch);
 	tcase_add_test(tc, keys_block_cursor_and_click);
 	tcase_add_test(tc, keys_zoom_scroll_help_quit);
+	tcase_add_test(tc, compare_fragment_80x24);
+	tcase_add_test(tc, compare_last_step_summary);
+	tcase_add_test(tc, timeline_glyphs);
+	tcase_add_test(tc, timeline_columns_fold_steps);
+	tcase_add_test(tc, keys_compare);
+	tcase_add_test(tc, keys_stride);
+	tcase_add_test(tc, session_reports_progress);
 	suite_add_tcase(s, tc);
 	return s;
 }

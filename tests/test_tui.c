@@ -74,11 +74,19 @@ static bool tui_wait(const char *text, bool want);
 	} \
 } while (0)
 
-/* Waits until the screen shows text; the screen is then in tui.screen. */
-#define WAIT_FOR(text) TUI_ASSERT(tui_wait(text, true), "waited 10 s for \"%s\"; the screen:\n%s", \
-	(text), tui.screen)
-#define WAIT_GONE(text) TUI_ASSERT(tui_wait(text, false), "waited 10 s for \"%s\" to go; the screen:\n%s", \
-	(text), tui.screen)
+/* Waits until the screen shows text; the screen is then in tui.screen. On a
+ * timeout the screen goes to standard error (it may be longer than a Check
+ * message may be). */
+#define WAIT_FOR(text) TUI_ASSERT(tui_wait(text, true) || screen_to_stderr(), \
+	"waited 10 s for \"%s\"; the screen is on standard error", (text))
+#define WAIT_GONE(text) TUI_ASSERT(tui_wait(text, false) || screen_to_stderr(), \
+	"waited 10 s for \"%s\" to go; the screen is on standard error", (text))
+
+static bool screen_to_stderr(void)
+{
+	fprintf(stderr, "---- the screen ----\n%s\n--------------------\n", tui.screen ? tui.screen : "");
+	return false;
+}
 
 static long now_ms(void)
 {
@@ -918,6 +926,36 @@ START_TEST(stdout_not_a_terminal_is_69)
 }
 END_TEST
 
+/* ---- the compare view ------------------------------------------------------------- */
+
+/* --compare=first,best: two strips stepping together; n jumps to where they part,
+ * c goes back to one allocator and comes back. */
+START_TEST(compare_view)
+{
+	tui_start("compare_view");
+	tui_view(NULL, "--compare=first,best");
+	wait_step(0);
+	WAIT_FOR("\xe2\x94\x80\xe2\x94\x80 first-fit \xc2\xb7 live 0 B");
+	WAIT_FOR("\xe2\x94\x80\xe2\x94\x80 best-fit \xc2\xb7 live 0 B");
+	tui_keys("n");
+	wait_step(8);
+	WAIT_FOR(" first-fit took 0x000 (searched 1); best-fit took 0x2b0 (searched 2)\n");
+	tui_keys("n", "n");
+	wait_step(10);
+	WAIT_FOR(" first-fit took 0x1f8 (searched 1); best-fit FAILED (its first): needs 128 B, largest free 104 B\n");
+	tui_keys("G");
+	wait_step(12);
+	WAIT_FOR(" best-fit            1     10     2008 B     2048 B  98.0%     1.44  50.0%      40 B\n");
+	tui_keys("c");
+	WAIT_FOR(" first-fit alone; c compares again");
+	WAIT_GONE("best-fit \xc2\xb7 live");
+	tui_keys("c");
+	WAIT_FOR(" comparing first-fit and best-fit: n/N where they differ, c for one");
+	tui_keys("q");
+	tui_wait_shell();
+}
+END_TEST
+
 Suite *tui_suite(void)
 {
 	Suite *s = suite_create("tui");
@@ -934,6 +972,7 @@ Suite *tui_suite(void)
 	tcase_add_test(tc, monochrome);
 	tcase_add_loop_test(tc, ascii, 0, 2);
 	tcase_add_test(tc, click_selects_block);
+	tcase_add_test(tc, compare_view);
 	tcase_add_loop_test(tc, quit_keys_leave_sane_shell, 0, 2);
 	tcase_add_loop_test(tc, signal_during_playback, 0, sizeof stop_cases / sizeof stop_cases[0]);
 	tcase_add_test(tc, stdout_not_a_terminal_is_69);

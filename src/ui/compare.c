@@ -29,7 +29,8 @@ static void phrase(char *buf, size_t len, const struct session *s)
 	const struct heap_config *c = &s->config;
 	char a[32], b[32], sz[32];
 	if (!r->ok) {
-		snprintf(buf, len, "FAILED (needs %s, largest free %s)", explain_size(sz, sizeof sz, r->need),
+		snprintf(buf, len, "FAILED%s: needs %s, largest free %s",
+			s->first_failed == r->step ? " (its first)" : "", explain_size(sz, sizeof sz, r->need),
 			explain_size(b, sizeof b, r->largest_before));
 		return;
 	}
@@ -255,13 +256,6 @@ void layout_compare(struct frame *f, const struct session *const *ss, unsigned n
 	} else {
 		bool failed;
 		divergence(line, sizeof line, ss, n, &failed);
-		/* The step where one first fails says so. */
-		for (unsigned i = 0; i < n; i++)
-			if (ss[i]->first_failed == s->step) {
-				size_t k = strlen(line);
-				snprintf(line + k, sizeof line - k, " \xe2\x80\x94 %s's first failure",
-					explain_policy(ss[i]->config.policy));
-			}
 		int last = s->step == s->t->nops ? N + 1 : 0;
 		used = wrap(&x[0], row, 1, W - 2, text_rows - last > 0 ? text_rows - last : 1,
 			failed ? ST_FAIL : ST_TEXT, line);
