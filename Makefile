@@ -30,7 +30,8 @@ CHECK_CFLAGS  = $(shell pkg-config --cflags check)
 CHECK_LIBS    = $(shell pkg-config --libs check)
 
 BUILD_NEEDS = pc:ncursesw:libncurses-dev
-CHECK_NEEDS = $(BUILD_NEEDS) pc:check:check cmd:python3:python3 cmd:tmux:tmux cmd:groff:groff-base
+CHECK_NEEDS = $(BUILD_NEEDS) pc:check:check cmd:python3:python3 cmd:tmux:tmux cmd:groff:groff-base \
+	cmd:xmllint:libxml2-utils
 
 ENGINE_SRC = $(wildcard src/engine/*.c)
 TRACE_SRC  = $(wildcard src/trace/*.c)

@@ -2,11 +2,15 @@
  * main.c - the command line. The only file that decides an exit status.
  *
  * Exit status (sysexits): 0 ok, 64 usage, 65 bad trace, 66 no input, 69 no usable
- * terminal for the viewer, 70 internal error, 74 output error. A viewer ended by
+ * terminal for the viewer, 70 internal error, 73 cannot create the output file, 74
+ * output error. A viewer ended by
  * SIGINT, SIGTERM or SIGHUP re-raises the signal once the terminal is restored.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <signal.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,10 +26,10 @@
 
 enum {
 	EX_OK = 0, EX_USAGE = 64, EX_DATAERR = 65, EX_NOINPUT = 66, EX_UNAVAILABLE = 69,
-	EX_SOFTWARE = 70, EX_IOERR = 74
+	EX_SOFTWARE = 70, EX_CANTCREAT = 73, EX_IOERR = 74
 };
 
-enum mode { MODE_VIEW, MODE_BATCH, MODE_SUMMARY };
+enum mode { MODE_VIEW, MODE_BATCH, MODE_SUMMARY, MODE_EXPORT };
 
 struct options {
 	enum mode mode;
@@ -40,6 +44,9 @@ struct options {
 	bool check;
 	struct ui_options ui;
 	const char *step;                       /* --step, checked once the trace is read */
+	struct ui_export export;                /* --export, --size */
+	const char *output;                     /* -o, or NULL: standard output */
+	bool size_given;
 };
 
 static const char usage_text[] =
@@ -56,6 +63,10 @@ static const char usage_text[] =
 	"      --batch              one JSON object per step (JSON Lines)\n"
 	"      --summary            one row of metrics per policy\n"
 	"      --format=FMT         summary format: text (default), csv, json\n"
+	"      --export=FMT         a picture of one step (--step, default the last):\n"
+	"                           svg (for slides) or txt (the screen as text)\n"
+	"  -o, --output=FILE        write the picture to FILE instead of standard output\n"
+	"      --size=COLSxROWS     txt: the screen's size (default 100x30)\n"
 	"\n"
 	"Allocator (options override the trace's directives):\n"
 	"  -p, --policy=NAME        bump, first (default), next, best, worst, segregated\n"
@@ -79,7 +90,7 @@ static const char usage_text[] =
 	"\n"
 	"TRACE is a .trc or a CS:APP .rep file, or - for standard input.\n"
 	"Exit status: 0 ok, 64 usage, 65 bad trace, 66 cannot read, 69 no usable terminal,\n"
-	"70 internal error, 74 cannot write the output.\n"
+	"70 internal error, 73 cannot create the output file, 74 cannot write the output.\n"
 	"Docs: man divaviz; docs/trace-format.md, docs/allocators.md, docs/headless.md\n";
 
 static int usage_error(const char *fmt, const char *arg)
@@ -137,7 +148,7 @@ static int compare_option(struct options *o, const char *arg)
 enum {
 	OPT_COMPARE = 256, OPT_HEAP, OPT_BASE, OPT_HEADER, OPT_ALIGN, OPT_ORDER, OPT_COALESCE,
 	OPT_CLASSES, OPT_OPS, OPT_BATCH, OPT_SUMMARY, OPT_FORMAT, OPT_CHECK, OPT_STEP, OPT_ASCII,
-	OPT_NO_COLOR,
+	OPT_NO_COLOR, OPT_EXPORT, OPT_SIZE,
 };
 
 static const struct option long_options[] = {
@@ -158,6 +169,9 @@ static const struct option long_options[] = {
 	{ "step", required_argument, NULL, OPT_STEP },
 	{ "ascii", no_argument, NULL, OPT_ASCII },
 	{ "no-color", no_argument, NULL, OPT_NO_COLOR },
+	{ "export", required_argument, NULL, OPT_EXPORT },
+	{ "output", required_argument, NULL, 'o' },
+	{ "size", required_argument, NULL, OPT_SIZE },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -166,7 +180,7 @@ static const struct option long_options[] = {
 static int set_mode(struct options *o, enum mode mode)
 {
 	if (o->mode != MODE_VIEW && o->mode != mode)
-		return usage_error("%s", "--batch and --summary cannot be used together");
+		return usage_error("%s", "--batch, --summary and --export cannot be used together");
 	o->mode = mode;
 	return 0;
 }
@@ -249,6 +263,27 @@ static int option(struct options *o, int c, const char *arg)
 	case OPT_NO_COLOR:
 		o->ui.no_color = true;
 		return 0;
+	case OPT_EXPORT:
+		if (strcmp(arg, "svg") == 0)
+			o->export.format = EXPORT_SVG;
+		else if (strcmp(arg, "txt") == 0)
+			o->export.format = EXPORT_TXT;
+		else
+			return usage_error("unknown export format '%s' (svg, txt)", arg);
+		return set_mode(o, MODE_EXPORT);
+	case 'o':
+		o->output = arg;
+		return 0;
+	case OPT_SIZE: {
+		int cols, rows, end = 0;
+		if (sscanf(arg, "%dx%d%n", &cols, &rows, &end) != 2 || arg[end] || cols < 60 ||
+			rows < 16 || cols > 1000 || rows > 1000)
+			return usage_error("--size takes COLSxROWS from 60x16 to 1000x1000, e.g. 100x30, not '%s'", arg);
+		o->export.cols = cols;
+		o->export.rows = rows;
+		o->size_given = true;
+		return 0;
+	}
 	case 'h':
 		fputs(usage_text, stdout);
 		return -1;
@@ -286,7 +321,7 @@ static int parse_options(struct options *o, int argc, char **argv)
 {
 	int c, status;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":p:hV", long_options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":p:o:hV", long_options, NULL)) != -1) {
 		if (c == '?')
 			return bad_option(argv[optind - 1]);
 		if (c == ':')
@@ -302,9 +337,15 @@ static int parse_options(struct options *o, int argc, char **argv)
 		return usage_error("one trace at a time (got '%s' as well)", argv[optind + 1]);
 	if (o->format_given && o->mode != MODE_SUMMARY)
 		return usage_error("%s", "--format goes with --summary");
-	if (o->mode != MODE_VIEW && (o->step || o->ui.ascii || o->ui.no_color))
+	if ((o->mode == MODE_BATCH || o->mode == MODE_SUMMARY) && (o->step || o->ui.ascii || o->ui.no_color))
 		return usage_error("%s", "--step, --ascii and --no-color go with the viewer, not --batch or --summary");
-	if (o->mode == MODE_VIEW && o->ncompare > 4)
+	if (o->mode == MODE_EXPORT && o->ui.no_color)
+		return usage_error("%s", "--no-color goes with the viewer (pictures have their own colours)");
+	if (o->mode != MODE_EXPORT && (o->output || o->size_given))
+		return usage_error("%s", "-o and --size go with --export");
+	if (o->mode == MODE_EXPORT && o->size_given && o->export.format != EXPORT_TXT)
+		return usage_error("%s", "--size goes with --export=txt");
+	if ((o->mode == MODE_VIEW || o->mode == MODE_EXPORT) && o->ncompare > 4)
 		return usage_error("%s", "the viewer compares 2 to 4 policies at a time (--batch and --summary take all 6)");
 	o->path = o->ops ? NULL : argv[optind];
 	return 0;
@@ -377,6 +418,75 @@ static int step_option(struct options *o, const struct trace *t)
 	return 0;
 }
 
+/* Opens the export's output: standard output, or a temporary file beside FILE that
+ * becomes FILE only once it is whole (never a half-written picture). */
+static FILE *open_output(const struct options *o, char **tmp)
+{
+	*tmp = NULL;
+	if (!o->output || strcmp(o->output, "-") == 0)
+		return stdout;
+	size_t n = strlen(o->output);
+	if (!(*tmp = malloc(n + 8)))
+		return NULL;
+	snprintf(*tmp, n + 8, "%s.XXXXXX", o->output);
+	int fd = mkstemp(*tmp);
+	FILE *f = fd < 0 ? NULL : fdopen(fd, "w");
+	if (!f) {
+		if (fd >= 0) {
+			close(fd);
+			unlink(*tmp);
+		}
+		free(*tmp);
+		*tmp = NULL;
+	}
+	return f;
+}
+
+static int export(struct options *o, const struct trace *t, const struct heap_config *c)
+{
+	char err[256] = "", *tmp;
+	int status = step_option(o, t);
+	if (status)
+		return status;
+	o->export.step = o->step ? o->ui.step : t->nops;
+	o->export.ascii = o->ui.ascii;
+	if (o->ncompare > 1) {
+		memcpy(o->export.compare, o->compare, o->ncompare * sizeof *o->compare);
+		o->export.ncompare = o->ncompare;
+	}
+	FILE *out = open_output(o, &tmp);
+	if (!out) {
+		fprintf(stderr, "divaviz: cannot create %s: %s\n", o->output, strerror(errno));
+		return EX_CANTCREAT;
+	}
+	status = EX_OK;
+	if (ui_export(out, t, c, &o->export, err, sizeof err) != UI_OK) {
+		fprintf(stderr, "divaviz: %s: %s\n", t->name, err);
+		status = EX_SOFTWARE;
+	}
+	errno = 0;
+	int werr = fflush(out) != 0 || ferror(out) ? (errno ? errno : EIO) : 0;
+	if (out != stdout && fclose(out) != 0 && !werr)
+		werr = errno ? errno : EIO;
+	if (status == EX_OK && werr) {
+		fprintf(stderr, "divaviz: writing %s: %s\n", o->output ? o->output : "the output", strerror(werr));
+		status = EX_IOERR;
+	}
+	if (tmp) {
+		/* the file mode a plain fopen would have given, not mkstemp's 0600 */
+		mode_t mask = umask(0);
+		umask(mask);
+		if (status == EX_OK && (chmod(tmp, 0666 & ~mask) != 0 || rename(tmp, o->output) != 0)) {
+			fprintf(stderr, "divaviz: cannot create %s: %s\n", o->output, strerror(errno));
+			status = EX_CANTCREAT;
+		}
+		if (status != EX_OK)
+			unlink(tmp);
+		free(tmp);
+	}
+	return status;
+}
+
 static int view(struct options *o, const struct trace *t, const struct heap_config *c)
 {
 	char err[256] = "";
@@ -416,6 +526,8 @@ static int replay(struct options *o, const struct trace *t)
 		if (o->ncompare)
 			configs[i].policy = o->compare[i];
 	}
+	if (o->mode == MODE_EXPORT)
+		return export(o, t, &configs[0]);
 	if (o->mode == MODE_VIEW) {
 		if (o->ncompare > 1) {
 			memcpy(o->ui.compare, o->compare, o->ncompare * sizeof *o->compare);
@@ -447,7 +559,7 @@ static int replay(struct options *o, const struct trace *t)
 
 int main(int argc, char **argv)
 {
-	struct options o = { .mode = MODE_VIEW };
+	struct options o = { .mode = MODE_VIEW, .export = { .cols = 100, .rows = 30 } };
 	heap_config_default(&o.overrides);
 	int status = parse_options(&o, argc, argv);
 	if (status)

@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "divaviz/heap.h"
 #include "divaviz/trace.h"
@@ -30,5 +31,22 @@ enum ui_status {
  * UI_FAILED err says why. */
 enum ui_status ui_run(const struct trace *t, const struct heap_config *c,
 	const struct ui_options *o, int *signo, char *err, size_t errlen);
+
+/* A picture of one step, for slides: the screen as text, or an SVG drawing. */
+enum ui_export_format { EXPORT_TXT, EXPORT_SVG };
+
+struct ui_export {
+	enum ui_export_format format;
+	unsigned long step;
+	enum heap_policy compare[4];            /* 2 to 4 policies, one drawing each */
+	unsigned ncompare;                      /* 0: the configuration's policy alone */
+	int cols, rows;                         /* txt: the screen's size */
+	bool ascii;                             /* txt: ASCII glyphs */
+};
+
+/* Writes the picture to out. UI_FAILED (err says why) when memory ran out or the
+ * replay failed; output errors are out's (ferror). */
+enum ui_status ui_export(FILE *out, const struct trace *t, const struct heap_config *c,
+	const struct ui_export *e, char *err, size_t errlen);
 
 #endif

@@ -86,7 +86,7 @@ static size_t names(char *buf, size_t len, const struct session *const *ss, unsi
 /* Where the strips part ways at this step, in one sentence: "first-fit took 0x000
  * (searched 1); best-fit took 0x2b0 (searched 2)", or "... agree: took 0x000". Sets
  * *failed when one failed. */
-static void divergence(char *buf, size_t len, const struct session *const *ss, unsigned n, bool *failed)
+void compare_sentence(char *buf, size_t len, const struct session *const *ss, unsigned n, bool *failed)
 {
 	char p[LAYOUT_MAX_STRIPS][160], choice[LAYOUT_MAX_STRIPS][160];
 	bool same = true;
@@ -96,7 +96,7 @@ static void divergence(char *buf, size_t len, const struct session *const *ss, u
 		if (!heap_last(ss[i]->h)->ok)
 			*failed = true;
 		/* The same choice reads the same but for what was searched to make it. */
-		snprintf(choice[i], sizeof choice[i], "%s", p[i]);
+		memcpy(choice[i], p[i], sizeof choice[i]);
 		char *paren = strstr(choice[i], " (searched");
 		if (paren)
 			*paren = '\0';
@@ -255,7 +255,7 @@ void layout_compare(struct frame *f, const struct session *const *ss, unsigned n
 		used = wrap(&x[0], row, 1, W - 2, text_rows, ST_TEXT, line);
 	} else {
 		bool failed;
-		divergence(line, sizeof line, ss, n, &failed);
+		compare_sentence(line, sizeof line, ss, n, &failed);
 		int last = s->step == s->t->nops ? N + 1 : 0;
 		used = wrap(&x[0], row, 1, W - 2, text_rows - last > 0 ? text_rows - last : 1,
 			failed ? ST_FAIL : ST_TEXT, line);

@@ -78,4 +78,9 @@ void draw_help(struct ctx *x);
 void draw_too_small(struct ctx *x);
 void percent(char *buf, size_t len, double v);
 
+/* compare.c: where the sessions' choices at their (common) step part ways, in one
+ * sentence: "first-fit took 0x000 (searched 1); best-fit took 0x2b0 (searched 2)".
+ * *failed: one of them failed. */
+void compare_sentence(char *buf, size_t len, const struct session *const *ss, unsigned n, bool *failed);
+
 #endif

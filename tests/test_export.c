@@ -1,0 +1,273 @@
+/*
+ * test_export.c - pictures: --export=svg read back with an XML parser (xmllint),
+ * shape by shape against the engine's own blocks; --export=txt against the
+ * viewer's frame; and the errors of -o, --size and --export.
+ */
+#include <locale.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <dirent.h>
+
+#include "spawn.h"
+#include "suites.h"
+
+#include "../src/ui/app.h"
+
+/* A fresh directory for a test's files; removed with everything in it. */
+static char dir[64];
+
+static void dir_make(void)
+{
+	snprintf(dir, sizeof dir, "/tmp/divaviz-export-XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+}
+
+static int dir_entries(void)
+{
+	DIR *d = opendir(dir);
+	ck_assert_ptr_nonnull(d);
+	int n = 0;
+	for (struct dirent *e; (e = readdir(d));)
+		n += strcmp(e->d_name, ".") && strcmp(e->d_name, "..");
+	closedir(d);
+	return n;
+}
+
+static void dir_remove(void)
+{
+	DIR *d = opendir(dir);
+	if (!d)
+		return;
+	char path[512];
+	for (struct dirent *e; (e = readdir(d));)
+		if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) {
+			snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+			unlink(path);
+		}
+	closedir(d);
+	rmdir(dir);
+}
+
+/* xmllint --xpath expr file: what it prints. */
+static char *xpath(const char *file, const char *expr)
+{
+	const char *argv[] = { "xmllint", "--xpath", expr, file, NULL };
+	struct t_run r = t_spawn(argv, NULL, NULL);
+	ck_assert_msg(r.spawn_error == 0 && (r.status == 0 || r.status == 10),
+		"xmllint --xpath '%s' %s: status %d: %s", expr, file, r.status, r.err);
+	free(r.err);
+	return r.out;
+}
+
+static long xpath_count(const char *file, const char *expr)
+{
+	char q[512];
+	snprintf(q, sizeof q, "count(%s)", expr);
+	char *out = xpath(file, q);
+	long n = strtol(out, NULL, 10);
+	free(out);
+	return n;
+}
+
+/* The blocks of policy p's heap after step n of the trace, by the engine. */
+static int blocks_at(const char *path, enum heap_policy p, unsigned long n, uint64_t *addrs, int max)
+{
+	struct trace t;
+	ck_assert_int_eq(trace_read_file(&t, path), TRACE_OK);
+	struct heap_config c = t.config;
+	c.policy = p;
+	c.check = true;
+	heap *h = heap_new(&c, t.nids);
+	for (unsigned long i = 0; i < n; i++)
+		ck_assert_int_eq(heap_step(h, &t.ops[i]), 0);
+	size_t cursor = 0;
+	struct heap_block b;
+	int k = 0;
+	while (heap_block_next(h, &cursor, &b)) {
+		ck_assert_int_lt(k, max);
+		addrs[k++] = b.addr;
+	}
+	heap_free(h);
+	trace_free(&t);
+	return k;
+}
+
+/* One shape a block, in address order, for each allocator drawn. */
+static void expect_blocks(const char *svg, const char *trace, enum heap_policy p, unsigned long step)
+{
+	uint64_t addrs[256];
+	int n = blocks_at(trace, p, step, addrs, 256);
+	char expr[256];
+	snprintf(expr, sizeof expr, "//*[local-name()='g'][@data-policy='%s']/*[local-name()='rect']"
+		"[contains(concat(' ', @class, ' '), ' block ')]", heap_policy_name(p));
+	ck_assert_int_eq(xpath_count(svg, expr), n);
+	strcat(expr, "/@data-addr");
+	char *out = xpath(svg, expr), *at = out;
+	for (int i = 0; i < n; i++) {
+		at = strstr(at, "data-addr=\"0x");
+		ck_assert_msg(at != NULL, "block %d of %s missing: %s", i, heap_policy_name(p), out);
+		at += strlen("data-addr=\"");
+		ck_assert_uint_eq(strtoull(at, NULL, 16), addrs[i]);
+	}
+	free(out);
+}
+
+START_TEST(svg_compare_fragment)
+{
+	dir_make();
+	char svg[128];
+	snprintf(svg, sizeof svg, "%s/frame.svg", dir);
+	struct run r = run(NULL, "--export=svg", "--compare=first,best", "--step=10", "-o", svg,
+		"traces/fragment.trc", NULL);
+	ck_assert_msg(r.status == 0, "status %d: %s", r.status, r.err);
+	ck_assert_str_eq(r.out, "");
+	run_free(&r);
+	ck_assert_int_eq(dir_entries(), 1);   /* no temporary file left beside it */
+	struct stat st;
+	ck_assert_int_eq(stat(svg, &st), 0);
+	mode_t mask = umask(0);
+	umask(mask);
+	ck_assert_uint_eq(st.st_mode & 0777, 0666 & ~mask);
+
+	const char *xmllint[] = { "xmllint", "--noout", svg, NULL };
+	struct t_run v = t_spawn(xmllint, NULL, NULL);
+	ck_assert_msg(v.status == 0, "not well-formed XML: %s", v.err);
+	t_run_free(&v);
+
+	expect_blocks(svg, "traces/fragment.trc", POLICY_FIRST, 10);
+	expect_blocks(svg, "traces/fragment.trc", POLICY_BEST, 10);
+	/* The legend, in order. */
+	char *legend = xpath(svg, "//*[local-name()='g'][@class='legend']/*[local-name()='text']/text()");
+	ck_assert_str_eq(legend, "payload\nheader/padding\nfree (largest block)\nfree, fragmented\nthis step's block\n");
+	free(legend);
+	ck_assert_int_eq(xpath_count(svg, "//*[local-name()='g'][@class='legend']/*[local-name()='rect']"), 5);
+	/* The step's block marked once a strip (best-fit failed: nothing to mark), the
+	 * list heads, and the captions: where they part, best-fit's failure. */
+	ck_assert_int_eq(xpath_count(svg, "//*[local-name()='polygon'][@class='marker']"), 1);
+	ck_assert_int_eq(xpath_count(svg, "//*[local-name()='path'][@data-pointer='list head']"), 2);
+	char *fail = xpath(svg, "//*[local-name()='text'][@class='fail'][1]/text()");
+	ck_assert_str_eq(fail, "first-fit took 0x1f8 (searched 1); best-fit FAILED (its first): needs 128 B, "
+		"largest free 104 B\n");
+	free(fail);
+	char *best = xpath(svg, "//*[local-name()='text'][@class='fail'][starts-with(., 'best:')]/text()");
+	ck_assert(strncmp(best, "best: FAILED: alloc G 120 needs a 128 B block; 208 B free but the largest", 73) == 0);
+	free(best);
+	char *note = xpath(svg, "//*[local-name()='text'][@class='note']/text()");
+	ck_assert_str_eq(note, "note: A 128-byte block. First-fit kept 152 bytes together; best-fit left two "
+		"slivers of 104.\n");
+	free(note);
+	dir_remove();
+}
+END_TEST
+
+/* Bump (dead blocks, the pointer) and next-fit (the rover), with the legend's
+ * "dead" entry only where a bump heap is drawn; titles with markup are escaped. */
+START_TEST(svg_pointers_and_escapes)
+{
+	dir_make();
+	char svg[128], *trace = trace_file("title \"<b> & \\\"quotes\\\"\"\nheap 256\npolicy next\n"
+		"alloc A 40\nalloc B 40\nalloc C 40\nfree A\nfree B\nalloc D 8\n");
+	snprintf(svg, sizeof svg, "%s/next.svg", dir);
+	struct run r = run(NULL, "--export=svg", "--compare=bump,next", "-o", svg, trace, NULL);
+	ck_assert_msg(r.status == 0, "status %d: %s", r.status, r.err);
+	run_free(&r);
+	expect_blocks(svg, trace, POLICY_BUMP, 6);
+	expect_blocks(svg, trace, POLICY_NEXT, 6);
+	char *title = xpath(svg, "//*[local-name()='text'][@class='title']/text()");
+	ck_assert_str_eq(title, "&lt;b&gt; &amp; \"quotes\"\n");   /* xmllint prints text escaped */
+	free(title);
+	ck_assert_int_eq(xpath_count(svg, "//*[local-name()='path'][@data-pointer='bump pointer']"), 1);
+	ck_assert_int_eq(xpath_count(svg, "//*[local-name()='path'][@data-pointer='rover']"), 1);
+	ck_assert_int_eq(xpath_count(svg, "//*[local-name()='rect'][contains(@class, 'rect-dead')]"), 2 + 1);
+	trace_remove(trace);
+	dir_remove();
+}
+END_TEST
+
+/* --export=txt is the viewer's screen as text. */
+START_TEST(txt_is_the_screen)
+{
+	struct run r = run(NULL, "--export=txt", "--size=80x24", "--step=8", "traces/fragment.trc", NULL);
+	ck_assert_msg(r.status == 0, "status %d: %s", r.status, r.err);
+	setlocale(LC_CTYPE, "C.UTF-8");
+	struct trace t;
+	ck_assert_int_eq(trace_read_file(&t, "traces/fragment.trc"), TRACE_OK);
+	struct app a;
+	app_init(&a, &t, &t.config, false);
+	ck_assert_int_eq(app_show(&a, &t.config.policy, 1), 0);
+	ck_assert_int_eq(app_goto(&a, 8), 0);
+	struct frame f;
+	ck_assert(frame_init(&f, 24, 80));
+	app_draw(&a, &f);
+	char want[24 * 400] = "", row[400];
+	for (int i = 0; i < 24; i++) {
+		strcat(want, frame_row(&f, i, row, sizeof row));
+		strcat(want, "\n");
+	}
+	ck_assert_str_eq(r.out, want);
+	ck_assert(strstr(r.out, " alloc E 496 -> block 0x000 (504 B with 8 B header); first-fit scanned 1 free\n"));
+	frame_free(&f);
+	app_free(&a);
+	trace_free(&t);
+	run_free(&r);
+
+	r = run(NULL, "--export=txt", "--ascii", "--compare=first,best", "traces/fragment.trc", NULL);
+	ck_assert_int_eq(r.status, 0);
+	for (const char *p = r.out; *p; p++)
+		ck_assert_msg((unsigned char)*p < 0x80, "not ASCII: %s", r.out);
+	ck_assert(strstr(r.out, "-- first-fit . live 1896 B") != NULL);
+	run_free(&r);
+}
+END_TEST
+
+START_TEST(export_errors)
+{
+	static const struct { const char *args[6]; int status; const char *err; } cases[] = {
+		{ { "--export=png" }, 64, "divaviz: unknown export format 'png' (svg, txt)\n" },
+		{ { "-o", "x.svg" }, 64, "divaviz: -o and --size go with --export\n" },
+		{ { "--export=txt", "--size=10x10" }, 64,
+			"divaviz: --size takes COLSxROWS from 60x16 to 1000x1000, e.g. 100x30, not '10x10'\n" },
+		{ { "--export=svg", "--size=80x24" }, 64, "divaviz: --size goes with --export=txt\n" },
+		{ { "--export=svg", "--batch" }, 64, "divaviz: --batch, --summary and --export cannot be used together\n" },
+		{ { "--export=svg", "--step=13" }, 64, "divaviz: --step: traces/fragment.trc has steps 0 to 12, not 13\n" },
+		{ { "--export=svg", "--compare=first,best,next,worst,bump" }, 64,
+			"divaviz: the viewer compares 2 to 4 policies at a time (--batch and --summary take all 6)\n" },
+		{ { "--export=svg", "-o", "/nonexistent-divaviz/frame.svg" }, 73,
+			"divaviz: cannot create /nonexistent-divaviz/frame.svg: No such file or directory\n" },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		const char *args[10];
+		size_t n = 0;
+		for (; n < 6 && cases[i].args[n]; n++)
+			args[n] = cases[i].args[n];
+		args[n++] = "traces/fragment.trc";
+		args[n] = NULL;
+		struct run r = run_args(NULL, args);
+		ck_assert_msg(r.status == cases[i].status, "case %zu: status %d: %s", i, r.status, r.err);
+		ck_assert_msg(strncmp(r.err, cases[i].err, strlen(cases[i].err)) == 0, "case %zu: %s", i, r.err);
+		run_free(&r);
+	}
+	/* A full disk: the picture cannot be written, and says so. */
+	const char *args[] = { "--export=svg", "traces/fragment.trc", NULL };
+	struct run r = run_into(NULL, "/dev/full", args);
+	ck_assert_int_eq(r.status, 74);
+	ck_assert_str_eq(r.err, "divaviz: writing the output: No space left on device\n");
+	run_free(&r);
+}
+END_TEST
+
+Suite *export_suite(void)
+{
+	Suite *s = suite_create("export");
+	TCase *tc = tcase_create("export");
+	tcase_set_timeout(tc, 30);
+	tcase_add_test(tc, svg_compare_fragment);
+	tcase_add_test(tc, svg_pointers_and_escapes);
+	tcase_add_test(tc, txt_is_the_screen);
+	tcase_add_test(tc, export_errors);
+	suite_add_tcase(s, tc);
+	return s;
+}
