@@ -28,6 +28,7 @@
 #include "divaviz/report.h"
 #include "divaviz/trace.h"
 
+#include "divaviz/ui.h"
 #include "../src/ui/app.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -159,25 +160,42 @@ static void view(const struct trace *t, const struct heap_config *config)
 	static const int keys[] = {
 		AK_RIGHT, '+', '+', '\t', AK_LEFT, AK_PAGE_DOWN, '-', 'G', AK_BACKTAB, '+', AK_UP,
 		'?', 'x', '4', ':', '1', AK_ENTER, 'p', '6', '\t', 'g', '3', ']', AK_END, '-', '-', '-',
+		'c', 'n', 't', '5', 'N', '>', AK_RIGHT, 'n', '3', '2', '1', 't', '<', AK_LEFT, 'c', 'n', 'N',
 	};
 	static const int sizes[][2] = { { 24, 80 }, { 16, 60 }, { 6, 20 }, { 60, 200 }, { 30, 100 },
 		{ 1, 1 }, { 17, 61 } };
 	struct app a;
-	if (session_init(&a.s, t, config) < 0)
-		fail("session_init", a.s.error);
-	view_init(&a.v, false);
+	app_init(&a, t, config, false);
+	if (app_show(&a, &config->policy, 1) < 0)
+		fail("app_show", a.error);
 	struct frame f;
 	for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
 		if (app_key(&a, keys[i]) == APP_FAILED)
-			fail("a key failed the viewer", a.s.error);
+			fail("a key failed the viewer", a.error);
 		const int *sz = sizes[i % (sizeof sizes / sizeof sizes[0])];
 		if (!frame_init(&f, sz[0], sz[1]))
 			fail("frame_init", NULL);
-		layout_draw(&f, &a.s, &a.v);
+		app_draw(&a, &f);
 		app_click(&a, (int)(i % (size_t)sz[0]), (int)((i * 7) % (size_t)sz[1]));
 		frame_free(&f);
 	}
-	session_free(&a.s);
+	app_free(&a);
+
+	/* The pictures, of a compare view in the middle of the trace. */
+	struct ui_export e = { .format = EXPORT_SVG, .step = t->nops / 2, .ncompare = 2, .cols = 80, .rows = 24,
+		.compare = { POLICY_FIRST, POLICY_BEST } };
+	char err[256], *pic = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&pic, &len);
+	if (!out)
+		fail("open_memstream", NULL);
+	if (ui_export(out, t, config, &e, err, sizeof err) != UI_OK)
+		fail("ui_export svg", err);
+	e.format = EXPORT_TXT;
+	if (ui_export(out, t, config, &e, err, sizeof err) != UI_OK)
+		fail("ui_export txt", err);
+	fclose(out);
+	free(pic);
 }
 
 static void run_trace(const struct trace *t)

@@ -902,6 +902,18 @@ START_TEST(compare_fragment_80x24)
 	ck_assert_int_eq(cell(15, 7 + 6)->flags, 0);
 	ck_assert_int_eq(cell(15, 7 + 11)->style, ST_FAIL);     /* first-fit fails first at 12 */
 	ck_assert_int_eq(cell(16, 7 + 9)->style, ST_FAIL);      /* best-fit at 10 */
+	/* A click selects by the strip it lands in: row 9 is best-fit's 0x000, its
+	 * free block 1 (656 B); row 3 first-fit's E there. */
+	app_click(&a, 9, 10);
+	ck_assert_uint_eq(a.v.selected, 0x000);
+	app_click(&a, 10, 6 + 20);                           /* best-fit's E at 0x2b0 */
+	ck_assert_uint_eq(a.v.selected, 0x2b0);
+	app_click(&a, 4, 6 + 20);                            /* first-fit: inside the hole at 0x2b0 */
+	ck_assert_uint_eq(a.v.selected, 0x2b0);
+	app_click(&a, 3, 6 + 30);                            /* first-fit's E */
+	ck_assert_uint_eq(a.v.selected, 0x000);
+	app_click(&a, 8, 6 + 30);                            /* best-fit's heading: nothing */
+	ck_assert_uint_eq(a.v.selected, 0x000);
 	app_free(&a);
 	trace_free(&t);
 }

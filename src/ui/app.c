@@ -131,8 +131,9 @@ unsigned long app_divergence(const struct app *a, unsigned long from, int dir)
 			if (diverges(a, i))
 				return i;
 	} else {
-		for (unsigned long i = from > n + 1 ? n + 1 : from; i-- > 1;)
-			if (diverges(a, i))
+		unsigned long i = from > n + 1 ? n + 1 : from;
+		while (i > 1)
+			if (diverges(a, --i))
 				return i;
 	}
 	return 0;
@@ -193,16 +194,19 @@ static void select_next(struct app *a, int dir)
 
 void app_click(struct app *a, int row, int col)
 {
-	uint64_t addr = layout_hit(a->s, &a->v, row, col);
-	if (addr == HEAP_NO_ADDR)
-		return;
-	size_t cursor = 0;
-	struct heap_block b;
-	while (heap_block_next(a->s->h, &cursor, &b))
-		if (b.addr <= addr && addr - b.addr < b.size) {
-			a->v.selected = b.addr;
+	/* The compare view: the strip whose map holds the row, by its own heap. */
+	struct view *v = &a->v;
+	struct map_geom g = v->geom;
+	for (unsigned i = 0; i < a->nstrips; i++) {
+		if (a->nstrips > 1)
+			v->geom.top = v->strip_top[i];
+		uint64_t addr = layout_hit(app_strip(a, i), v, row, col);
+		v->geom = g;
+		if (addr != HEAP_NO_ADDR) {
+			v->selected = addr;
 			return;
 		}
+	}
 }
 
 static enum app_result prompt_key(struct app *a, int key)
