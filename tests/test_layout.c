@@ -1157,6 +1157,53 @@ START_TEST(session_reports_progress)
 }
 END_TEST
 
+/* Snapshots past their memory budget thin out (every other one goes, the interval
+ * doubles) and every step is still reached as a straight replay makes it. */
+START_TEST(session_snapshot_budget)
+{
+	char *text = long_trace();
+	struct trace t;
+	load(&t, text);
+	struct heap_config c = t.config;
+	c.check = true;
+	struct session s, fresh;
+	ck_assert_int_eq(session_init(&s, &t, &c), 0);
+	ck_assert_uint_eq(s.every, 64);
+	s.snap_budget = 2 * heap_bytes(s.snaps[0]) + 1;   /* room for about two */
+	ck_assert_int_eq(session_goto(&s, t.nops), 0);
+	ck_assert_uint_gt(s.every, 64);
+	ck_assert_uint_le(s.snap_bytes, s.snap_budget);
+	unsigned long held = 0;
+	for (unsigned long k = 0; k < s.nsnaps; k++)
+		if (s.snaps[k]) {
+			held++;
+			ck_assert_uint_eq(k * 64 % s.every, 0);
+		}
+	ck_assert_uint_le(held, 2);
+	static const unsigned long visits[] = { 5, 200, 130, 64, 0, 263, 127, 128 };
+	for (size_t i = 0; i < sizeof visits / sizeof visits[0]; i++) {
+		unsigned long n = visits[i] < t.nops ? visits[i] : t.nops;
+		ck_assert_int_eq(session_goto(&s, n), 0);
+		ck_assert_int_eq(session_init(&fresh, &t, &c), 0);
+		ck_assert_int_eq(session_goto(&fresh, n), 0);
+		size_t c1 = 0, c2 = 0;
+		struct heap_block b1, b2;
+		while (heap_block_next(s.h, &c1, &b1)) {
+			ck_assert(heap_block_next(fresh.h, &c2, &b2));
+			ck_assert(b1.addr == b2.addr && b1.size == b2.size && b1.state == b2.state &&
+				b1.id == b2.id && b1.requested == b2.requested && b1.since == b2.since &&
+				b1.list == b2.list && b1.list_pos == b2.list_pos);
+		}
+		ck_assert(!heap_block_next(fresh.h, &c2, &b2));
+		ck_assert_mem_eq(&s.totals, &fresh.totals, sizeof s.totals);
+		session_free(&fresh);
+	}
+	session_free(&s);
+	trace_free(&t);
+	free(text);
+}
+END_TEST
+
 Suite *layout_suite(void)
 {
 	Suite *s = suite_create("layout");
@@ -1191,6 +1238,7 @@ Suite *layout_suite(void)
 	tcase_add_test(tc, keys_compare);
 	tcase_add_test(tc, keys_stride);
 	tcase_add_test(tc, session_reports_progress);
+	tcase_add_test(tc, session_snapshot_budget);
 	suite_add_tcase(s, tc);
 	return s;
 }

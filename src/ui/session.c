@@ -7,11 +7,19 @@
 
 #include "session.h"
 
-/* Snapshots at most every 64 steps, and no more than about 256 of them. */
+/* Snapshots: at first every 64 steps or more, a power of two times 64, no more
+ * than about 256 of them; when they hold more memory than the budget, every other
+ * one goes and the interval doubles. */
+#define SNAP_UNIT 64
+#define SNAP_BYTES_PER_OP 96
+#define SNAP_MIN_BUDGET (32UL << 20)
+
 static unsigned long snapshot_interval(unsigned long nops)
 {
-	unsigned long every = nops / 256;
-	return every < 64 ? 64 : every;
+	unsigned long every = SNAP_UNIT;
+	while (nops / every > 256)
+		every *= 2;
+	return every;
 }
 
 /* How often a long move looks at the stop flag and reports its progress. */
@@ -23,6 +31,22 @@ static void drop_snapshots(struct session *s)
 	for (unsigned long k = 0; k < s->nsnaps; k++) {
 		heap_free(s->snaps[k]);
 		s->snaps[k] = NULL;
+	}
+	s->snap_bytes = 0;
+	s->every = snapshot_interval(s->t->nops);
+}
+
+/* Keeps the snapshots within the budget: each second one goes, the interval doubles. */
+static void thin_snapshots(struct session *s)
+{
+	while (s->snap_bytes > s->snap_budget && s->every <= s->t->nops) {
+		s->every *= 2;
+		for (unsigned long k = 0; k < s->nsnaps; k++)
+			if (s->snaps[k] && (k * SNAP_UNIT) % s->every) {
+				s->snap_bytes -= heap_bytes(s->snaps[k]);
+				heap_free(s->snaps[k]);
+				s->snaps[k] = NULL;
+			}
 	}
 }
 
@@ -65,6 +89,7 @@ static int start(struct session *s)
 	summary_begin(&s->totals, s->config.policy, s->t->nops);
 	s->snaps[0] = snap;
 	s->snap_totals[0] = s->totals;
+	s->snap_bytes = heap_bytes(snap);
 	for (unsigned long i = 0; i < s->nbuckets; i++)
 		s->buckets[i] = (struct bucket){ 0 };
 	return 0;
@@ -79,7 +104,10 @@ int session_init(struct session *s, const struct trace *t, const struct heap_con
 		return -1;
 	}
 	s->every = snapshot_interval(t->nops);
-	s->nsnaps = t->nops / s->every + 1;
+	s->nsnaps = t->nops / SNAP_UNIT + 1;
+	s->snap_budget = (size_t)t->nops * SNAP_BYTES_PER_OP;
+	if (s->snap_budget < SNAP_MIN_BUDGET)
+		s->snap_budget = SNAP_MIN_BUDGET;
 	s->nbuckets = t->nops < TIMELINE_BUCKETS ? t->nops : TIMELINE_BUCKETS;
 	s->snaps = calloc(s->nsnaps, sizeof *s->snaps);
 	s->snap_totals = calloc(s->nsnaps, sizeof *s->snap_totals);
@@ -126,11 +154,14 @@ static int forward(struct session *s)
 		if (m.footprint > b->footprint)
 			b->footprint = m.footprint;
 	}
-	unsigned long k = s->step / s->every;
+	unsigned long k = s->step / SNAP_UNIT;
 	if (s->step % s->every == 0 && !s->snaps[k]) {
 		/* A snapshot is a shortcut, not a need: without memory for it, go on. */
-		s->snaps[k] = heap_clone(s->h);
-		s->snap_totals[k] = s->totals;
+		if ((s->snaps[k] = heap_clone(s->h))) {
+			s->snap_totals[k] = s->totals;
+			s->snap_bytes += heap_bytes(s->snaps[k]);
+			thin_snapshots(s);
+		}
 	}
 	return 0;
 }
@@ -140,17 +171,15 @@ int session_goto(struct session *s, unsigned long n)
 	if (n > s->t->nops)
 		n = s->t->nops;
 	/* The latest snapshot at or before n, when it is ahead of us or we must go back. */
-	unsigned long k = n / s->every;
-	while (k > 0 && !s->snaps[k])
-		k--;
-	if (n < s->step || k * s->every > s->step) {
-		heap *h = heap_clone(s->snaps[k]);
-		if (!h)
+	unsigned long at = n / s->every * s->every;
+	while (at > 0 && !s->snaps[at / SNAP_UNIT])
+		at -= s->every;
+	if (n < s->step || at > s->step) {
+		/* Into the current heap's own memory: no allocation once it is large enough. */
+		if (heap_copy(s->h, s->snaps[at / SNAP_UNIT]) < 0)
 			return out_of_memory(s);
-		heap_free(s->h);
-		s->h = h;
-		s->step = k * s->every;
-		s->totals = s->snap_totals[k];
+		s->step = at;
+		s->totals = s->snap_totals[at / SNAP_UNIT];
 	}
 	unsigned long from = s->step;
 	while (s->step < n) {

@@ -5,7 +5,10 @@
  * Pure engine code (no curses). Going back restores the nearest earlier snapshot (a
  * heap_clone taken every `every` steps on the way forward) and replays from there,
  * so the heap at step N is always the one a straight replay makes: the screen after
- * stepping back is the screen first shown at that step.
+ * stepping back is the screen first shown at that step. The snapshots may hold 96
+ * bytes a trace operation (32 MiB at least); past that every other one goes and
+ * `every` doubles, so memory stays bounded and jumps replay as few steps as it
+ * allows.
  *
  * Every step replayed also leaves what the timeline and the compare view need of
  * it: its outcome (where an allocation went) and its metrics, folded into at most
@@ -48,9 +51,11 @@ struct session {
 	unsigned long step;                     /* 0 .. t->nops */
 	unsigned long reached;                  /* every step up to here was replayed once */
 	struct summary_fold totals;             /* steps 1 .. step, as --summary folds them */
-	heap **snaps;                           /* snaps[k]: the heap at k * every, or NULL */
+	heap **snaps;                           /* snaps[k]: the heap at step 64 k, or NULL */
 	struct summary_fold *snap_totals;
-	unsigned long nsnaps, every;
+	unsigned long nsnaps;
+	unsigned long every;                    /* snapshots at multiples of this (64 * 2^i) */
+	size_t snap_bytes, snap_budget;         /* held by the snapshots; the most they may */
 	uint64_t *outcome;                      /* outcome[i]: step i + 1's */
 	struct bucket *buckets;                 /* nbuckets of them over steps 1 .. nops */
 	unsigned long nbuckets;
