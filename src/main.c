@@ -15,6 +15,7 @@
 #include "divaviz/report.h"
 #include "divaviz/trace.h"
 #include "divaviz/ui.h"
+#include "cmd_record.h"
 
 #ifndef DIVAVIZ_VERSION
 #define DIVAVIZ_VERSION "dev"
@@ -442,6 +443,8 @@ static int replay(struct options *o, const struct trace *t)
 
 int main(int argc, char **argv)
 {
+	if (argc > 1 && strcmp(argv[1], "record") == 0)
+		return record_main(argc - 1, argv + 1);
 	struct options o = { .mode = MODE_VIEW };
 	heap_config_default(&o.overrides);
 	int status = parse_options(&o, argc, argv);
