@@ -370,6 +370,17 @@ static int by_pid_then_image(const void *a, const void *b)
 	return x->n < y->n ? -1 : x->n > y->n;
 }
 
+/* A raw file's name, PID or PID.N (N >= 2), into *im. */
+static bool image_named(const char *name, struct image *im)
+{
+	char *end;
+	im->pid = strtol(name, &end, 10);
+	im->n = 1;
+	if (*end == '.' && (im->n = (unsigned)strtoul(end + 1, &end, 10)) < 2)
+		return false;
+	return im->pid > 0 && *end == '\0';
+}
+
 /* The raw files, in order; NULL with *n 0 when there are none. */
 static struct image *list_images(const struct record *r, size_t *n)
 {
@@ -377,14 +388,14 @@ static struct image *list_images(const struct record *r, size_t *n)
 	*n = 0;
 	DIR *d = opendir(r->dir);
 	for (struct dirent *e; d && (e = readdir(d)) != NULL;) {
-		struct image im = { .n = 1 };
-		char *end;
-		im.pid = strtol(e->d_name, &end, 10);
-		if (im.pid <= 0 || (*end && (*end != '.' || (im.n = (unsigned)strtoul(end + 1, &end, 10)) < 2 || *end)))
+		struct image im;
+		if (!image_named(e->d_name, &im))
 			continue;
 		struct image *more = realloc(list, (*n + 1) * sizeof *more);
-		if (!more)
+		if (!more) {
+			fputs("divaviz record: out of memory: some traces are not written\n", stderr);
 			break;
+		}
 		list = more;
 		list[(*n)++] = im;
 	}

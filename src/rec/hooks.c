@@ -19,12 +19,14 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "rec.h"
 
 struct real rec_real;
+extern char **environ;
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static _Thread_local int inside __attribute__((tls_model("initial-exec")));
@@ -66,6 +68,13 @@ static size_t arena_size(const void *p)
 
 /* ---- bootstrap ---------------------------------------------------------------------- */
 
+/* Ends the process without the C library: for when its _exit is not known yet. */
+static _Noreturn void exit_group(int status)
+{
+	syscall(SYS_exit_group, status);
+	__builtin_unreachable();
+}
+
 enum { BOOT_NONE, BOOT_RUNNING, BOOT_DONE };
 static atomic_int boot;
 
@@ -93,12 +102,11 @@ bool rec_boot(void)
 	RESOLVE(execve, "execve");
 	RESOLVE(execvpe, "execvpe");
 	RESOLVE(exit_now, "_exit");
-	RESOLVE(exit_now_c, "_Exit");
 	if (!rec_real.malloc || !rec_real.calloc || !rec_real.realloc || !rec_real.free) {
 		static const char msg[] = "libdivarec: cannot find the C library's malloc\n";
 		if (write(2, msg, sizeof msg - 1) < 0)
-			_exit(127);
-		_exit(127);
+			exit_group(127);
+		exit_group(127);
 	}
 	log_init();
 	atomic_store(&boot, BOOT_DONE);
@@ -361,24 +369,21 @@ static bool hold_for_exit(void)
 REC_EXPORT void _exit(int status)
 {
 	hold_for_exit();
-	rec_real.exit_now(status);
-	__builtin_unreachable();
+	if (rec_real.exit_now)
+		rec_real.exit_now(status);
+	exit_group(status);
 }
 
 REC_EXPORT void _Exit(int status)
 {
-	hold_for_exit();
-	(rec_real.exit_now_c ? rec_real.exit_now_c : rec_real.exit_now)(status);
-	__builtin_unreachable();
+	_exit(status);
 }
 
 /* path_search: execvpe's search of PATH, else execve. */
 static int exec_flushed(bool path_search, const char *file, char *const argv[], char *const envp[])
 {
-	extern char **environ;
 	bool held = hold_for_exit();
-	int r = path_search ? rec_real.execvpe(file, argv, envp ? envp : environ)
-		: rec_real.execve(file, argv, envp ? envp : environ);
+	int r = path_search ? rec_real.execvpe(file, argv, envp) : rec_real.execve(file, argv, envp);
 	if (held) {
 		int saved = errno;
 		rec_leave();
@@ -394,12 +399,12 @@ REC_EXPORT int execve(const char *path, char *const argv[], char *const envp[])
 
 REC_EXPORT int execv(const char *path, char *const argv[])
 {
-	return exec_flushed(false, path, argv, NULL);
+	return exec_flushed(false, path, argv, environ);
 }
 
 REC_EXPORT int execvp(const char *file, char *const argv[])
 {
-	return exec_flushed(true, file, argv, NULL);
+	return exec_flushed(true, file, argv, environ);
 }
 
 REC_EXPORT int execvpe(const char *file, char *const argv[], char *const envp[])
@@ -421,7 +426,7 @@ REC_EXPORT int execvpe(const char *file, char *const argv[], char *const envp[])
 		va_start(ap, arg);                                                \
 		for (size_t i = 1; i <= n; i++)                                   \
 			argv[i] = va_arg(ap, char *);                             \
-		char *const *envp = with_env ? va_arg(ap, char *const *) : NULL;  \
+		char *const *envp = with_env ? va_arg(ap, char *const *) : environ; \
 		va_end(ap);                                                       \
 		return exec_flushed(path_search, file, argv, envp);               \
 	} while (0)

@@ -48,8 +48,7 @@ struct real {
 	sighandler_t (*signal)(int, sighandler_t);
 	int (*execve)(const char *, char *const[], char *const[]);
 	int (*execvpe)(const char *, char *const[], char *const[]);
-	void (*exit_now)(int);                  /* _exit */
-	void (*exit_now_c)(int);                /* _Exit */
+	void (*exit_now)(int);                  /* _exit (_Exit is the same) */
 };
 
 extern struct real rec_real;
