@@ -467,6 +467,7 @@ START_TEST(no_library)
 		"  /nonexistent/libdivarec.so\n"
 		"Build it with make (it goes beside divaviz) or install it with make install.\n");
 	assert_nothing_written();
+	unsetenv("DIVAVIZ_RECORDER");
 	t_run_free(&o);
 }
 END_TEST
