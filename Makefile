@@ -166,3 +166,49 @@ clean: clean-beside
 .PHONY: clean-beside
 clean-beside:
 	rm -rf build-asan $(FUZZ_B)
+
+# ---- the recorder: libdivarec.so, which divaviz record preloads (docs/recording.md) ----
+#
+# A program of its own, built beside every divaviz binary ($(B)/divaviz too, so make
+# asan's binary finds one). It links nothing of divaviz, and never a sanitizer: it
+# runs inside programs that were not built with one.
+
+REC_LIB    = libdivarec.so
+REC_SRC    = $(wildcard src/rec/*.c)
+REC_OBJ    = $(REC_SRC:src/rec/%.c=$(B)/rec/%.o)
+REC_CFLAGS = $(filter-out -fsanitize% -fno-sanitize%,$(CFLAGS)) -fPIC -fvisibility=hidden
+REC_LIBDIR = $(PREFIX)/lib/divaviz
+
+divaviz: | $(REC_LIB)
+$(B)/divaviz: | $(B)/$(REC_LIB)
+
+$(REC_LIB) $(B)/$(REC_LIB): $(REC_OBJ)
+	$(CC) $(REC_CFLAGS) $(LDFLAGS) -shared -o $@ $^ -ldl -lpthread
+
+$(B)/rec/%.o: src/rec/%.c | deps
+	@mkdir -p $(@D)
+	$(CC) $(WARN) $(CPPFLAGS) -D_GNU_SOURCE $(REC_CFLAGS) $(DEPFLAGS) -c -o $@ $<
+
+# divaviz record: the command line's half, and where it looks for the library last
+RECORD_OBJ = $(B)/src/cmd_record.o $(B)/src/record_raw.o
+divaviz $(B)/divaviz: $(RECORD_OBJ)
+$(TEST_BIN): $(B)/src/record_raw.o
+$(B)/src/cmd_record.o: CPPFLAGS += -DREC_INSTALLED='"$(REC_LIBDIR)/$(REC_LIB)"'
+
+.PHONY: install-recorder uninstall-recorder clean-recorder
+install: install-recorder
+uninstall: uninstall-recorder
+clean: clean-recorder
+
+install-recorder: $(REC_LIB)
+	install -d "$(DESTDIR)$(REC_LIBDIR)"
+	install -m 755 $(REC_LIB) "$(DESTDIR)$(REC_LIBDIR)/$(REC_LIB)"
+
+uninstall-recorder:
+	rm -f "$(DESTDIR)$(REC_LIBDIR)/$(REC_LIB)"
+	rmdir "$(DESTDIR)$(REC_LIBDIR)" 2>/dev/null || true
+
+clean-recorder:
+	rm -f $(REC_LIB)
+
+-include $(REC_OBJ:.o=.d) $(RECORD_OBJ:.o=.d)

@@ -19,6 +19,7 @@
 #include "divaviz/report.h"
 #include "divaviz/trace.h"
 #include "divaviz/ui.h"
+#include "cmd_record.h"
 
 #ifndef DIVAVIZ_VERSION
 #define DIVAVIZ_VERSION "dev"
@@ -52,6 +53,7 @@ struct options {
 static const char usage_text[] =
 	"Usage: divaviz [OPTIONS] TRACE\n"
 	"       divaviz [OPTIONS] --ops \"+10,+20,-0\"\n"
+	"       divaviz record -o OUT.trc -- COMMAND [ARGS...]   (see divaviz record --help)\n"
 	"Replay an allocation trace through a simulated heap and show what the allocator does.\n"
 	"\n"
 	"Viewer (the default; keys: arrows step, p play, ? help, q quit):\n"
@@ -559,6 +561,8 @@ static int replay(struct options *o, const struct trace *t)
 
 int main(int argc, char **argv)
 {
+	if (argc > 1 && strcmp(argv[1], "record") == 0)
+		return record_main(argc - 1, argv + 1);
 	struct options o = { .mode = MODE_VIEW, .export = { .cols = 100, .rows = 30 } };
 	heap_config_default(&o.overrides);
 	int status = parse_options(&o, argc, argv);

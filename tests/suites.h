@@ -21,5 +21,6 @@ Suite *install_suite(void);     /* test_install.c: make install, uninstall, the 
 Suite *layout_suite(void);      /* test_layout.c: the viewer's frames, words and keys */
 Suite *bad_suite(void);         /* test_bad.c: the bad-input corpus, huge inputs */
 Suite *export_suite(void);      /* test_export.c: --export=svg and txt pictures */
+Suite *record_suite(void);      /* test_record.c: divaviz record and libdivarec.so */
 
 #endif

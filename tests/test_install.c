@@ -3,8 +3,9 @@
  * man page under groff's strictest warnings.
  *
  * Runs from the top of the tree, as make check does, with make and groff on PATH.
- * The installed binary must answer --version; the man page must name every long
- * option that --help lists ($DIVAVIZ, default ./divaviz).
+ * The installed binary must answer --version and find the installed recorder; the
+ * man page must name every long option that --help lists ($DIVAVIZ, default
+ * ./divaviz).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -120,6 +121,18 @@ START_TEST(install_then_uninstall)
 		assert_installed(path, 0644, traces.gl_pathv[i]);
 	}
 
+	/* the recorder, and the installed binary finds it (../lib/divaviz from bin/) */
+	char lib[512], out[600];
+	dest_path(lib, sizeof lib, "lib/divaviz/libdivarec.so");
+	assert_installed(lib, 0755, "libdivarec.so");
+	snprintf(out, sizeof out, "%s/echo.trc", dest);
+	const char *record[] = { bin, "record", "-o", out, "--", "/bin/echo", NULL };
+	struct t_run rec = run_command(record);
+	ck_assert_msg(rec.status == 0 && access(out, F_OK) == 0, "%s record exited %d: %s", bin, rec.status,
+		rec.err);
+	unlink(out);
+	t_run_free(&rec);
+
 	const char *version[] = { bin, "--version", NULL };
 	struct t_run o = run_command(version);
 	ck_assert_msg(o.spawn_error == 0, "cannot run %s: %s", bin, strerror(o.spawn_error));
@@ -130,6 +143,9 @@ START_TEST(install_then_uninstall)
 	make("uninstall");
 	assert_gone(bin);
 	assert_gone(man);
+	assert_gone(lib);
+	dest_path(path, sizeof path, "lib/divaviz");
+	assert_gone(path);
 	for (size_t i = 0; i < traces.gl_pathc; i++) {
 		trace_path(path, sizeof path, traces.gl_pathv[i]);
 		assert_gone(path);
