@@ -266,12 +266,13 @@ void layout_compare(struct frame *f, const struct session *const *ss, unsigned n
 		}
 		if (last)
 			used += summary_table(&x[0], ss, n, row + used, text_rows - used, W);
-		/* Rows to spare: each allocator's own account of the step. */
+		/* Rows to spare: each allocator's own account of the step, shared out. */
+		int each = (text_rows - used) / N;
 		for (unsigned i = 0; i < n && used < text_rows; i++) {
 			char why[900];
 			snprintf(line, sizeof line, "%s: %s", heap_policy_name(ss[i]->config.policy),
 				explain_step(why, sizeof why, s->t, ss[i]->h, heap_last(ss[i]->h)));
-			used += wrap(&x[i], row + used, 1, W - 2, 1, ST_DIM, line);
+			used += wrap(&x[i], row + used, 1, W - 2, each > 1 ? each : 1, ST_DIM, line);
 		}
 	}
 	draw_keybar(&x[0], H - 1, true);
