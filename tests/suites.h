@@ -19,5 +19,6 @@ Suite *tui_suite(void);         /* test_tui.c: the viewer in tmux, keys to scree
 Suite *install_suite(void);     /* test_install.c: make install, uninstall, the man page */
 Suite *layout_suite(void);      /* test_layout.c: the viewer's frames, words and keys */
 Suite *bad_suite(void);         /* test_bad.c: the bad-input corpus, huge inputs */
+Suite *lessons_suite(void);     /* test_lessons.c: every lesson trace keeps its claim */
 
 #endif
