@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cmd_gen.h"
 #include "divaviz/heap.h"
 #include "divaviz/report.h"
 #include "divaviz/trace.h"
@@ -442,6 +443,8 @@ static int replay(struct options *o, const struct trace *t)
 
 int main(int argc, char **argv)
 {
+	if (argc > 1 && strcmp(argv[1], "gen") == 0)
+		return cmd_gen(argc - 1, argv + 1);
 	struct options o = { .mode = MODE_VIEW };
 	heap_config_default(&o.overrides);
 	int status = parse_options(&o, argc, argv);

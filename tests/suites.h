@@ -20,5 +20,6 @@ Suite *install_suite(void);     /* test_install.c: make install, uninstall, the 
 Suite *layout_suite(void);      /* test_layout.c: the viewer's frames, words and keys */
 Suite *bad_suite(void);         /* test_bad.c: the bad-input corpus, huge inputs */
 Suite *lessons_suite(void);     /* test_lessons.c: every lesson trace keeps its claim */
+Suite *gen_suite(void);         /* test_gen.c: divaviz gen, the same bytes for a seed */
 
 #endif
