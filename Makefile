@@ -42,6 +42,9 @@ TEST_SRC   = $(wildcard tests/*.c)
 
 LIB_OBJ  = $(LIB_SRC:%.c=$(B)/%.o)
 MAIN_OBJ = $(B)/src/main.o
+# divaviz gen: the generator's room, and its command line beside main.c
+LIB_SRC  += $(wildcard src/gen/*.c)
+MAIN_OBJ += $(B)/src/cmd_gen.o
 TEST_OBJ = $(TEST_SRC:%.c=$(B)/%.o)
 TEST_BIN = $(B)/tests/check_divaviz
 

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cmd_gen.h"
 #include "divaviz/heap.h"
 #include "divaviz/report.h"
 #include "divaviz/trace.h"
@@ -54,6 +55,7 @@ static const char usage_text[] =
 	"Usage: divaviz [OPTIONS] TRACE\n"
 	"       divaviz [OPTIONS] --ops \"+10,+20,-0\"\n"
 	"       divaviz record -o OUT.trc -- COMMAND [ARGS...]   (see divaviz record --help)\n"
+	"       divaviz gen [OPTIONS] > OUT.trc                  (see divaviz gen --help)\n"
 	"Replay an allocation trace through a simulated heap and show what the allocator does.\n"
 	"\n"
 	"Viewer (the default; keys: arrows step, p play, ? help, q quit):\n"
@@ -563,6 +565,8 @@ int main(int argc, char **argv)
 {
 	if (argc > 1 && strcmp(argv[1], "record") == 0)
 		return record_main(argc - 1, argv + 1);
+	if (argc > 1 && strcmp(argv[1], "gen") == 0)
+		return cmd_gen(argc - 1, argv + 1);
 	struct options o = { .mode = MODE_VIEW, .export = { .cols = 100, .rows = 30 } };
 	heap_config_default(&o.overrides);
 	int status = parse_options(&o, argc, argv);

@@ -24,6 +24,8 @@ int main(void)
 	srunner_add_suite(sr, bad_suite());
 	srunner_add_suite(sr, export_suite());
 	srunner_add_suite(sr, record_suite());
+	srunner_add_suite(sr, lessons_suite());
+	srunner_add_suite(sr, gen_suite());
 	srunner_run_all(sr, CK_ENV);
 	int failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

@@ -22,5 +22,7 @@ Suite *layout_suite(void);      /* test_layout.c: the viewer's frames, words and
 Suite *bad_suite(void);         /* test_bad.c: the bad-input corpus, huge inputs */
 Suite *export_suite(void);      /* test_export.c: --export=svg and txt pictures */
 Suite *record_suite(void);      /* test_record.c: divaviz record and libdivarec.so */
+Suite *lessons_suite(void);     /* test_lessons.c: every lesson trace keeps its claim */
+Suite *gen_suite(void);         /* test_gen.c: divaviz gen, the same bytes for a seed */
 
 #endif

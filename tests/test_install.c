@@ -174,10 +174,14 @@ START_TEST(man_page_passes_groff)
 }
 END_TEST
 
+/* divaviz --help, and each subcommand's */
+static const char *const help_commands[][2] = { { "--help" }, { "gen", "--help" } };
+
 START_TEST(man_page_names_every_option)
 {
 	const char *binary = getenv("DIVAVIZ");
-	const char *argv[] = { binary && *binary ? binary : "./divaviz", "--help", NULL };
+	const char *argv[] = { binary && *binary ? binary : "./divaviz", help_commands[_i][0],
+		help_commands[_i][1], NULL };
 	struct t_run o = run_command(argv);
 	ck_assert_msg(o.spawn_error == 0 && o.status == 0, "%s --help failed", argv[0]);
 	int fd = open("docs/divaviz.1", O_RDONLY);
@@ -206,7 +210,8 @@ Suite *install_suite(void)
 	tcase_add_unchecked_fixture(tc, dest_create, dest_remove);
 	tcase_add_test(tc, install_then_uninstall);
 	tcase_add_test(tc, man_page_passes_groff);
-	tcase_add_test(tc, man_page_names_every_option);
+	tcase_add_loop_test(tc, man_page_names_every_option, 0,
+		sizeof help_commands / sizeof help_commands[0]);
 	suite_add_tcase(s, tc);
 	return s;
 }
