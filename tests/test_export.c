@@ -259,6 +259,37 @@ START_TEST(export_errors)
 }
 END_TEST
 
+/* The pictures the docs show are what divaviz draws today, byte for byte
+ * (tools/pictures.sh draws them again). */
+START_TEST(docs_pictures_are_current)
+{
+	dir_make();
+	const char *argv[] = { "sh", "tools/pictures.sh", divaviz_binary(), dir, NULL };
+	struct t_run r = t_spawn(argv, NULL, NULL);
+	ck_assert_msg(r.status == 0, "tools/pictures.sh: %d: %s", r.status, r.err);
+	t_run_free(&r);
+	DIR *d = opendir(dir);
+	ck_assert_ptr_nonnull(d);
+	int n = 0;
+	for (struct dirent *e; (e = readdir(d));) {
+		if (e->d_name[0] == '.')
+			continue;
+		char fresh[512], kept[512];
+		snprintf(fresh, sizeof fresh, "%s/%s", dir, e->d_name);
+		snprintf(kept, sizeof kept, "docs/pictures/%s", e->d_name);
+		const char *cmp[] = { "cmp", fresh, kept, NULL };
+		struct t_run c = t_spawn(cmp, NULL, NULL);
+		ck_assert_msg(c.status == 0, "%s is not what divaviz draws now (sh tools/pictures.sh): %s%s", kept,
+			c.out, c.err);
+		t_run_free(&c);
+		n++;
+	}
+	closedir(d);
+	ck_assert_int_eq(n, 11);
+	dir_remove();
+}
+END_TEST
+
 Suite *export_suite(void)
 {
 	Suite *s = suite_create("export");
@@ -268,6 +299,7 @@ Suite *export_suite(void)
 	tcase_add_test(tc, svg_pointers_and_escapes);
 	tcase_add_test(tc, txt_is_the_screen);
 	tcase_add_test(tc, export_errors);
+	tcase_add_test(tc, docs_pictures_are_current);
 	suite_add_tcase(s, tc);
 	return s;
 }
