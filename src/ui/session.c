@@ -205,17 +205,6 @@ int session_survey(struct session *s)
 	return session_goto(s, at);
 }
 
-int session_set_policy(struct session *s, enum heap_policy p)
-{
-	unsigned long at = s->step, reached = s->reached;
-	s->config.policy = p;
-	drop_snapshots(s);
-	if (start(s) < 0)
-		return -1;
-	int rc = session_goto(s, reached);
-	return rc ? rc : session_goto(s, at);
-}
-
 void session_summary(const struct session *s, struct summary *out)
 {
 	summary_end(&s->totals, s->h, out);

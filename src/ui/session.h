@@ -79,10 +79,6 @@ int session_goto(struct session *s, unsigned long n);
  * every step's outcome and the whole timeline are known. Returns as session_goto. */
 int session_survey(struct session *s);
 
-/* Replays the same trace under another policy, to the same step (and as far as
- * the old one had been surveyed). */
-int session_set_policy(struct session *s, enum heap_policy p);
-
 /* The bucket of step i (1 .. nops). */
 unsigned long session_bucket(const struct session *s, unsigned long step);
 
