@@ -16,7 +16,7 @@
  *            before a snapshot, which restores the snapshot before it and replays
  *            all the steps between
  *   frames   app_draw of the one-allocator screen at 200x60, FRAMES times, at the
- *            last step
+ *            step where the most allocations are live, and at the last step
  *   replay   report_summarize (the replay --summary makes: heap_step, heap_metrics
  *            and the summary fold after each step), then heap_step alone, each RUNS
  *            times (the median)
@@ -148,9 +148,10 @@ static int measure_jumps(struct app *a, const struct options *o)
 	return BENCH_OK;
 }
 
-static int measure_frames(struct app *a, const struct options *o)
+/* FRAMES frames at step `step`; `which` names the step in the keys printed. */
+static int measure_frames(struct app *a, const struct options *o, unsigned long step, const char *which)
 {
-	int rc = app_goto(a, a->t->nops);
+	int rc = app_goto(a, step);
 	if (rc)
 		return app_failed(a, rc);
 	struct frame f;
@@ -172,9 +173,9 @@ static int measure_frames(struct app *a, const struct options *o)
 	struct heap_block b;
 	while (heap_block_next(app_strip(a, 0)->h, &cursor, &b))
 		blocks++, used += b.state == BLOCK_USED;
-	printf("frame_size %dx%d\nframe_step %lu\nframe_blocks %lu\nframe_used_blocks %lu\n"
-		"frames %u\nframe_median_s %.6f\nframe_max_s %.6f\n",
-		FRAME_COLS, FRAME_ROWS, a->t->nops, blocks, used, o->frames, frames.median, frames.max);
+	printf("frame_%s_step %lu\nframe_%s_blocks %lu\nframe_%s_used_blocks %lu\n"
+		"frame_%s_median_s %.6f\nframe_%s_max_s %.6f\n", which, step, which, blocks,
+		which, used, which, frames.median, which, frames.max);
 	return BENCH_OK;
 }
 
@@ -203,8 +204,13 @@ static int measure_viewer(const struct trace *t, const struct heap_config *c, co
 		after - before, snapshots, snapshot_bytes / 1024);
 	fflush(stdout);
 	int status = measure_jumps(&a, o);
+	unsigned long peak;
+	bench_peak_live(t, &peak);
+	printf("frame_size %dx%d\nframes %u\n", FRAME_COLS, FRAME_ROWS, o->frames);
 	if (!status)
-		status = measure_frames(&a, o);
+		status = measure_frames(&a, o, peak, "peak");
+	if (!status)
+		status = measure_frames(&a, o, t->nops, "last");
 	app_free(&a);
 	return status;
 }

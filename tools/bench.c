@@ -36,6 +36,19 @@ int bench_read(struct trace *t, const char *path)
 	return read == TRACE_NO_INPUT ? BENCH_NOINPUT : read == TRACE_BAD_DATA ? BENCH_DATAERR : BENCH_SOFTWARE;
 }
 
+unsigned long bench_peak_live(const struct trace *t, unsigned long *step)
+{
+	unsigned long now = 0, peak = 0;
+	*step = 0;
+	for (unsigned long i = 0; i < t->nops; i++) {
+		if (t->ops[i].kind == OP_ALLOC && ++now > peak)
+			peak = now, *step = i + 1;
+		else if (t->ops[i].kind == OP_FREE)
+			now--;
+	}
+	return peak;
+}
+
 static int by_value(const void *a, const void *b)
 {
 	double x = *(const double *)a, y = *(const double *)b;

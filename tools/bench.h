@@ -24,6 +24,10 @@ double bench_now(void);
  * BENCH_OK or the exit status divaviz would give. Call trace_free(t) in every case. */
 int bench_read(struct trace *t, const char *path);
 
+/* The most allocations the trace has live at once (the reader made sure that only
+ * live ids are freed or reallocated), and the first step where it has them. */
+unsigned long bench_peak_live(const struct trace *t, unsigned long *step);
+
 /* The median and the largest of n timings (sorts t). Zeros when n is 0. */
 struct bench_spread {
 	double median, max;

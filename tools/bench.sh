@@ -43,56 +43,6 @@ run() {
 	esac
 }
 
-# A stand-in for `divaviz gen` until it lands on main, taking the same options:
-# -s SEED, -n OPS, --live N (allocate until N blocks are live, then hover there),
-# --heap SIZE. Sizes: 60 % 8-128 B, 30 % 129-1024 B, 10 % 1-16 KiB; 5 % of the
-# operations are reallocs, the rest allocs and frees. Only random.random(), whose
-# sequence Python keeps the same for a seed across versions, so the trace is too.
-standin_gen() {
-	python3 - "$@" <<'EOF'
-import random, sys
-args = dict(zip(sys.argv[1::2], sys.argv[2::2]))
-seed, n, target, heap = int(args["-s"]), int(args["-n"]), int(args["--live"]), args["--heap"]
-r = random.Random(seed).random
-
-def size():
-    x = r()
-    if x < 0.6:
-        return 8 + int(r() * 121)
-    if x < 0.9:
-        return 129 + int(r() * 896)
-    return 1025 + int(r() * 15360)
-
-def name(i):
-    digits = "0123456789abcdefghijklmnopqrstuvwxyz"
-    s = ""
-    while True:
-        i, d = divmod(i, 36)
-        s = digits[d] + s
-        if i == 0:
-            return "b" + s
-
-out = ["# tools/bench.sh's stand-in generator: -s %d -n %d --live %d --heap %s\n" % (seed, n, target, heap),
-       'title "bench: %d operations, %d live blocks"\n' % (n, target), "heap %s\n" % heap]
-live, made, filled = [], 0, False
-for _ in range(n):
-    count = len(live)
-    filled = filled or count >= target
-    p_alloc = 0.9 if not filled else min(0.9, max(0.1, 0.5 + (target - count) / target))
-    if count and r() < 0.05:
-        out.append("realloc %s %d\n" % (live[int(r() * count)], size()))
-    elif not count or r() < p_alloc:
-        live.append(name(made))
-        made += 1
-        out.append("alloc %s %d\n" % (live[-1], size()))
-    else:
-        j = int(r() * count)
-        live[j], live[-1] = live[-1], live[j]
-        out.append("free %s\n" % live.pop())
-sys.stdout.write("".join(out))
-EOF
-}
-
 # record NAME COMMAND... - records COMMAND with `divaviz record` into $dir/NAME*.trc
 # and prints the largest trace it wrote (the process that allocated the most: gcc's
 # cc1, not its driver).
@@ -173,9 +123,14 @@ row() {
 			# (awk makes an element by reading it: ask "in" first)
 			if (!("worst_jump_s" in view) || view["jump_max_s"] > 0.05 || view["worst_jump_s"] > 0.05)
 				missed = missed " jump"
-			frame = "frame_median_s" in view ? sprintf("%.1f / %.1f", view["frame_median_s"] * 1000, view["frame_max_s"] * 1000) : "-"
-			if (!("frame_median_s" in view) || view["frame_median_s"] > 0.01) missed = missed " frame"
-			blocks = "frame_blocks" in view ? view["frame_blocks"] : "-"
+			# the slower of the frames at the peak of live blocks and at the last step
+			at = !("frame_last_median_s" in view) || view["frame_peak_median_s"] >= view["frame_last_median_s"] ? "peak" : "last"
+			frame = "-"; blocks = "-"
+			if (("frame_" at "_median_s") in view) {
+				frame = sprintf("%.1f / %.1f", view["frame_" at "_median_s"] * 1000, view["frame_" at "_max_s"] * 1000)
+				blocks = view["frame_" at "_blocks"] " (" at ")"
+			}
+			if (frame == "-" || view["frame_" at "_median_s"] > 0.01) missed = missed " frame"
 			if (view_run["status"] == "timeout") missed = missed " (bench-view killed at " limit " s)"
 			sub(/^ /, "", missed)
 			printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n",
@@ -193,8 +148,8 @@ done
 
 say "generating $ops operations"
 gen=$dir/gen-$ops.trc
-# Once `divaviz gen` is on main this line becomes: "$bin" gen -s 1 -n "$ops" --live $live --heap 1G >"$gen" ||
-standin_gen -s 1 -n "$ops" --live $live --heap 1G >"$gen" || die "cannot generate the trace"
+"$bin" gen -s 1 -n "$ops" --live $live --heap 1G --dist=power -m 8 -r 16K --realloc=5 >"$gen" ||
+	die "cannot generate the trace"
 
 # What a process holds whatever the trace (code, the C library, ncurses): its
 # max RSS on a lesson trace, taken off before dividing by the operations.
@@ -208,14 +163,18 @@ echo
 machine
 echo "max RSS on traces/fragment.trc, taken off before dividing by operations: --summary $summary_base KiB,"
 echo "replay-libc $libc_base KiB"
-bench_trace gen "$gen" "generated, seed 1"
+bench_trace gen "$gen" "generated: divaviz gen -s 1 -n $ops --live $live --heap 1G --dist=power -m 8 -r 16K --realloc=5"
 
-if "$bin" record -o "$dir/probe.trc" -- true >/dev/null 2>&1; then
+# `divaviz record` is there when it records ls (true would record nothing).
+if "$bin" record -o "$dir/probe.trc" -- ls / >/dev/null 2>&1; then
+	rm -f "$dir"/probe*.trc
 	gcc_trace=$(record rec-gcc gcc -std=c11 -O2 -Iinclude -c src/engine/heap.c -o "$dir/heap.o") ||
 		die "divaviz record failed on gcc"
-	bench_trace rec-gcc "$gcc_trace" "recorded: gcc -O2 -c src/engine/heap.c"
-	py_trace=$(record rec-python env PYTHONMALLOC=malloc python3 -c \
-		'import json; d = [{"k": i, "v": [str(i)] * 3} for i in range(100000)]; json.loads(json.dumps(d))') ||
+	bench_trace rec-gcc "$gcc_trace" "recorded: gcc -O2 -c src/engine/heap.c (cc1)"
+	# The interpreter itself, not a wrapper script that would start it (pyenv's shim).
+	python=$(python3 -c 'import sys; print(sys.executable)') || die "python3 does not run"
+	py_trace=$(record rec-python env PYTHONMALLOC=malloc "$python" -c \
+		'import json; d = [{"k": i, "v": [str(i)] * 3} for i in range(20000)]; json.loads(json.dumps(d))') ||
 		die "divaviz record failed on python3"
 	bench_trace rec-python "$py_trace" "recorded: python3 (PYTHONMALLOC=malloc) building and parsing a JSON list"
 else
@@ -231,6 +190,7 @@ echo "--summary: the whole \`divaviz --summary -p P\` process against the whole 
 echo "reading the trace with divaviz's reader. B/op: bytes per trace operation (max RSS of --summary less"
 echo "its max RSS on a lesson trace; the viewer's RSS growth while loading one allocator). Jumps: 200"
 echo "random app_goto calls; worst: back to a step just before a snapshot (32 of them). frame: median /"
-echo "max of 100 app_draw at 200x60 at the last step; blocks: blocks in that heap."
+echo "max of 100 app_draw at 200x60 at the peak of live allocations and at the last step, the slower of"
+echo "the two; blocks: blocks in that heap, free and dead ones too."
 echo "Load average at the end: $(cut -d ' ' -f 1-3 /proc/loadavg)."
 echo "Every number measured (and snapshots, their bytes, wall-clock times) is in $dir/*.out and *.run."

@@ -19,20 +19,6 @@
 
 #include "bench.h"
 
-/* Allocations live at once at the peak, as the trace has them (the reader made
- * sure that only live ids are freed or reallocated). */
-static unsigned long peak_live_blocks(const struct trace *t)
-{
-	unsigned long now = 0, peak = 0;
-	for (unsigned long i = 0; i < t->nops; i++) {
-		if (t->ops[i].kind == OP_ALLOC && ++now > peak)
-			peak = now;
-		else if (t->ops[i].kind == OP_FREE)
-			now--;
-	}
-	return peak;
-}
-
 static void touch(void *p)
 {
 	if (p)
@@ -112,9 +98,10 @@ int main(int argc, char **argv)
 			rss = bench_rss_kib();
 		release(&t, ptr);
 	}
+	unsigned long peak_step;
 	if (!status)
 		printf("ops %lu\nids %lu\npeak_live_blocks %lu\nread_s %.6f\nruns %u\nreplay_s %.6f\nrss_kib %ld\n",
-			t.nops, (unsigned long)t.nids, peak_live_blocks(&t), read, runs,
+			t.nops, (unsigned long)t.nids, bench_peak_live(&t, &peak_step), read, runs,
 			bench_spread(times, runs).median, rss);
 	free(times);
 	free(ptr);
