@@ -18,7 +18,10 @@ bin=${DIVAVIZ:-./divaviz}
 ops=${BENCH_OPS:-1000000}
 policies=${BENCH_POLICIES:-bump first next best worst segregated}
 limit=${BENCH_TIMEOUT:-600}
+# 60,000 blocks live at the peak; a short trace (divaviz gen wants --live reachable
+# within -n) keeps half its operations live.
 live=60000
+[ "$ops" -ge $((2 * live)) ] || live=$((ops / 2))
 dir=$B/bench
 tools=$B/tools
 mkdir -p "$dir" || exit 1
@@ -107,16 +110,20 @@ row() {
 			if (sum["status"] == "timeout") {
 				sum_s = "> " limit " s"; sum_x = "-"; sum_mem = "-"; missed = missed " summary-time"
 			} else {
-				sum_s = sprintf("%.2f", sum["cpu_s"]); sum_x = sprintf("%.1f", sum["cpu_s"] / libc_run["cpu_s"])
-				per_op = (sum["maxrss_kib"] - base) * 1024 / ops
+				sum_s = sprintf("%.2f", sum["cpu_s"])
+				sum_x = libc_run["cpu_s"] > 0 ? sprintf("%.1f", sum["cpu_s"] / libc_run["cpu_s"]) : "-"
+				per_op = sum["maxrss_kib"] > base ? (sum["maxrss_kib"] - base) * 1024 / ops : 0
 				sum_mem = sprintf("%.0f", per_op)
 				if (per_op > 200) missed = missed " summary-memory"
 			}
-			if ("summary_replay_s" in view) {
+			replay_x = "-"
+			if (!("summary_replay_s" in view))
+				missed = missed " replay"
+			else if (libc["replay_s"] > 0) {
 				x = view["summary_replay_s"] / libc["replay_s"]
 				replay_x = sprintf("%.1f", x)
 				if (x > 3) missed = missed " replay"
-			} else { replay_x = "-"; missed = missed " replay" }
+			}
 			load = "load_s" in view ? sprintf("%.2f", view["load_s"]) : "> " limit " s"
 			mem = "view_rss_growth_kib" in view ? sprintf("%.0f", view["view_rss_growth_kib"] * 1024 / ops) : "-"
 			if ("view_rss_growth_kib" in view && view["view_rss_growth_kib"] * 1024 / ops > 200) missed = missed " viewer-memory"
