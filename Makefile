@@ -215,3 +215,30 @@ clean-recorder:
 	rm -f $(REC_LIB)
 
 -include $(REC_OBJ:.o=.d) $(RECORD_OBJ:.o=.d)
+
+# ---- make bench: the benchmark table (docs/performance.md) ----------------------------
+#
+#   make bench      replay, jump, frame and memory costs of every allocator on a generated
+#                   trace of BENCH_OPS operations (and on recorded ones when `divaviz
+#                   record` exists), against the C library's malloc; a table, never a test
+
+BENCH_OPS      ?= 1000000
+BENCH_POLICIES ?= bump first next best worst segregated
+BENCH_TIMEOUT  ?= 600
+BENCH_BASE_OBJ = $(B)/tools/bench.o $(ENGINE_SRC:%.c=$(B)/%.o) $(TRACE_SRC:%.c=$(B)/%.o)
+BENCH_VIEW_OBJ = $(B)/tools/bench-view.o $(B)/tools/bench.o $(filter-out $(B)/src/ui/term.o,$(LIB_OBJ))
+BENCH_TOOLS    = $(B)/tools/replay-libc $(B)/tools/bench-run $(B)/tools/bench-view
+
+$(B)/tools/replay-libc $(B)/tools/bench-run: $(B)/tools/%: $(B)/tools/%.o $(BENCH_BASE_OBJ)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(B)/tools/bench-view: $(BENCH_VIEW_OBJ)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+.PHONY: bench
+bench: divaviz $(BENCH_TOOLS)
+	@sh tools/deps.sh cmd:python3:python3
+	@B=$(B) BENCH_OPS=$(BENCH_OPS) BENCH_POLICIES="$(BENCH_POLICIES)" BENCH_TIMEOUT=$(BENCH_TIMEOUT) \
+		sh tools/bench.sh
+
+-include $(BENCH_TOOLS:=.d) $(B)/tools/bench.d
