@@ -2,24 +2,29 @@
  * session.c - replay with snapshots: forward by heap_step, backward by restoring a
  * heap_clone and replaying the few steps after it.
  */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 
 #include "session.h"
 
-/* Snapshots: at first every 64 steps or more, a power of two times 64, no more
- * than about 256 of them; when they hold more memory than the budget, every other
- * one goes and the interval doubles. */
+/* Snapshots: on the first pass through the trace, one every `every` steps (a
+ * multiple of 64, at first ops/256); when they hold more memory than the budget,
+ * the one whose going leaves the shortest gap goes, again and again, and `every`
+ * grows to what the budget allows for a snapshot of the latest one's size. So the
+ * budget is used whole and the snapshots stay about evenly spread. */
 #define SNAP_UNIT 64
 #define SNAP_BYTES_PER_OP 96
 #define SNAP_MIN_BUDGET (32UL << 20)
 
+static unsigned long round_unit(unsigned long steps)
+{
+	return steps < SNAP_UNIT ? SNAP_UNIT : (steps + SNAP_UNIT - 1) / SNAP_UNIT * SNAP_UNIT;
+}
+
 static unsigned long snapshot_interval(unsigned long nops)
 {
-	unsigned long every = SNAP_UNIT;
-	while (nops / every > 256)
-		every *= 2;
-	return every;
+	return round_unit(nops / 256);
 }
 
 /* How often a long move looks at the stop flag and reports its progress. */
@@ -33,20 +38,37 @@ static void drop_snapshots(struct session *s)
 		s->snaps[k] = NULL;
 	}
 	s->snap_bytes = 0;
-	s->every = snapshot_interval(s->t->nops);
 }
 
-/* Keeps the snapshots within the budget: each second one goes, the interval doubles. */
+static void drop_snapshot(struct session *s, unsigned long k)
+{
+	s->snap_bytes -= heap_bytes(s->snaps[k]);
+	heap_free(s->snaps[k]);
+	s->snaps[k] = NULL;
+}
+
+/* Keeps the snapshots within the budget (step 0's always stays). */
 static void thin_snapshots(struct session *s)
 {
-	while (s->snap_bytes > s->snap_budget && s->every <= s->t->nops) {
-		s->every *= 2;
-		for (unsigned long k = 0; k < s->nsnaps; k++)
-			if (s->snaps[k] && (k * SNAP_UNIT) % s->every) {
-				s->snap_bytes -= heap_bytes(s->snaps[k]);
-				heap_free(s->snaps[k]);
-				s->snaps[k] = NULL;
+	while (s->snap_bytes > s->snap_budget) {
+		/* Removing c, between p and k, leaves the gap k - p; the latest one's gap
+		 * runs to past the end, so it goes only when nothing else can. */
+		unsigned long p = 0, c = 0, best = 0, best_gap = ULONG_MAX;
+		for (unsigned long k = 1; k <= s->nsnaps; k++) {
+			bool end = k == s->nsnaps;
+			if (!end && !s->snaps[k])
+				continue;
+			if (c) {
+				unsigned long gap = (end ? 2 * s->nsnaps : k) - p;
+				if (gap < best_gap)
+					best_gap = gap, best = c;
+				p = c;
 			}
+			c = end ? 0 : k;
+		}
+		if (!best)
+			return;
+		drop_snapshot(s, best);
 	}
 }
 
@@ -85,6 +107,7 @@ static int start(struct session *s)
 	s->h = h;
 	s->step = 0;
 	s->reached = 0;
+	s->last_snap = 0;
 	s->first_failed = 0;
 	summary_begin(&s->totals, s->config.policy, s->t->nops);
 	s->snaps[0] = snap;
@@ -140,7 +163,8 @@ static int forward(struct session *s)
 	struct heap_metrics m;
 	heap_metrics(s->h, &m);
 	summary_step(&s->totals, r, &m);
-	if (s->step > s->reached) {
+	bool first = s->step > s->reached;
+	if (first) {
 		s->reached = s->step;
 		s->outcome[s->step - 1] = op->kind != OP_ALLOC && op->kind != OP_REALLOC ? OUTCOME_NONE
 			: r->ok ? r->block : OUTCOME_FAILED;
@@ -155,12 +179,18 @@ static int forward(struct session *s)
 			b->footprint = m.footprint;
 	}
 	unsigned long k = s->step / SNAP_UNIT;
-	if (s->step % s->every == 0 && !s->snaps[k]) {
+	if (first && s->step % SNAP_UNIT == 0 && s->step - s->last_snap >= s->every && !s->snaps[k]) {
 		/* A snapshot is a shortcut, not a need: without memory for it, go on. */
 		if ((s->snaps[k] = heap_clone(s->h))) {
+			size_t bytes = heap_bytes(s->snaps[k]);
 			s->snap_totals[k] = s->totals;
-			s->snap_bytes += heap_bytes(s->snaps[k]);
+			s->snap_bytes += bytes;
+			s->last_snap = s->step;
 			thin_snapshots(s);
+			unsigned long fit = s->snap_budget / bytes;
+			unsigned long every = round_unit(s->t->nops / (fit ? fit : 1));
+			if (every > s->every)
+				s->every = every;
 		}
 	}
 	return 0;
@@ -171,15 +201,15 @@ int session_goto(struct session *s, unsigned long n)
 	if (n > s->t->nops)
 		n = s->t->nops;
 	/* The latest snapshot at or before n, when it is ahead of us or we must go back. */
-	unsigned long at = n / s->every * s->every;
-	while (at > 0 && !s->snaps[at / SNAP_UNIT])
-		at -= s->every;
-	if (n < s->step || at > s->step) {
+	unsigned long k = n / SNAP_UNIT;
+	while (k > 0 && !s->snaps[k])
+		k--;
+	if (n < s->step || k * SNAP_UNIT > s->step) {
 		/* Into the current heap's own memory: no allocation once it is large enough. */
-		if (heap_copy(s->h, s->snaps[at / SNAP_UNIT]) < 0)
+		if (heap_copy(s->h, s->snaps[k]) < 0)
 			return out_of_memory(s);
-		s->step = at;
-		s->totals = s->snap_totals[at / SNAP_UNIT];
+		s->step = k * SNAP_UNIT;
+		s->totals = s->snap_totals[k];
 	}
 	unsigned long from = s->step;
 	while (s->step < n) {

@@ -6,9 +6,9 @@
  * heap_clone taken every `every` steps on the way forward) and replays from there,
  * so the heap at step N is always the one a straight replay makes: the screen after
  * stepping back is the screen first shown at that step. The snapshots may hold 96
- * bytes a trace operation (32 MiB at least); past that every other one goes and
- * `every` doubles, so memory stays bounded and jumps replay as few steps as it
- * allows.
+ * bytes a trace operation (32 MiB at least); past that the one whose going leaves
+ * the shortest gap goes, so memory stays bounded and jumps replay as few steps as
+ * it allows.
  *
  * Every step replayed also leaves what the timeline and the compare view need of
  * it: its outcome (where an allocation went) and its metrics, folded into at most
@@ -54,7 +54,8 @@ struct session {
 	heap **snaps;                           /* snaps[k]: the heap at step 64 k, or NULL */
 	struct summary_fold *snap_totals;
 	unsigned long nsnaps;
-	unsigned long every;                    /* snapshots at multiples of this (64 * 2^i) */
+	unsigned long every;                    /* the first pass snapshots this often */
+	unsigned long last_snap;                /* the first pass's latest snapshot */
 	size_t snap_bytes, snap_budget;         /* held by the snapshots; the most they may */
 	uint64_t *outcome;                      /* outcome[i]: step i + 1's */
 	struct bucket *buckets;                 /* nbuckets of them over steps 1 .. nops */
