@@ -7,6 +7,7 @@
  * SIGINT, SIGTERM or SIGHUP re-raises the signal once the terminal is restored.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <signal.h>
 #include <sys/stat.h>
@@ -422,33 +423,102 @@ static int step_option(struct options *o, const struct trace *t)
 	return 0;
 }
 
-/* Opens the export's output: standard output, or a temporary file beside FILE that
- * becomes FILE only once it is whole (never a half-written picture). */
-static FILE *open_output(const struct options *o, char **tmp)
+/* Writes all of data to fd; returns 0 or an errno. */
+static int write_all(int fd, const char *data, size_t len)
 {
-	*tmp = NULL;
-	if (!o->output || strcmp(o->output, "-") == 0)
-		return stdout;
-	size_t n = strlen(o->output);
-	if (!(*tmp = malloc(n + 8)))
-		return NULL;
-	snprintf(*tmp, n + 8, "%s.XXXXXX", o->output);
-	int fd = mkstemp(*tmp);
-	FILE *f = fd < 0 ? NULL : fdopen(fd, "w");
-	if (!f) {
-		if (fd >= 0) {
-			close(fd);
-			unlink(*tmp);
-		}
-		free(*tmp);
-		*tmp = NULL;
+	while (len) {
+		ssize_t n = write(fd, data, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return n < 0 ? errno : EIO;
+		data += n;
+		len -= (size_t)n;
 	}
-	return f;
+	return 0;
 }
 
+/* Puts the finished picture in its place: standard output; a file that is not a
+ * regular one (a device, a FIFO) as it is; else a temporary file beside the file
+ * (a symbolic link's target) renamed over it once whole, with the old file's mode,
+ * while SIGINT, SIGTERM and SIGHUP wait. Never a half-written picture, never a
+ * stray temporary file. Returns 0, EX_CANTCREAT or EX_IOERR. */
+static int write_output(const char *path, const char *data, size_t len)
+{
+	int err;
+	if (!path || strcmp(path, "-") == 0) {
+		if (fwrite(data, 1, len, stdout) != len || fflush(stdout) != 0) {
+			fprintf(stderr, "divaviz: writing the output: %s\n", strerror(errno ? errno : EIO));
+			return EX_IOERR;
+		}
+		return 0;
+	}
+	struct stat st;
+	bool exists = stat(path, &st) == 0;
+	if (exists && !S_ISREG(st.st_mode)) {
+		int fd = open(path, O_WRONLY | O_TRUNC);
+		if (fd < 0) {
+			fprintf(stderr, "divaviz: cannot create %s: %s\n", path, strerror(errno));
+			return EX_CANTCREAT;
+		}
+		err = write_all(fd, data, len);
+		if (close(fd) != 0 && !err)
+			err = errno;
+		if (err) {
+			fprintf(stderr, "divaviz: writing %s: %s\n", path, strerror(err));
+			return EX_IOERR;
+		}
+		return 0;
+	}
+	char *target = exists ? realpath(path, NULL) : strdup(path);
+	size_t n = target ? strlen(target) + 8 : 0;
+	char *tmp = target ? malloc(n) : NULL;
+	if (!tmp) {
+		free(target);
+		fprintf(stderr, "divaviz: out of memory\n");
+		return EX_SOFTWARE;
+	}
+	snprintf(tmp, n, "%s.XXXXXX", target);
+	mode_t mask = umask(0);
+	umask(mask);
+	mode_t mode = exists ? st.st_mode & 07777 : 0666 & ~mask;
+	sigset_t stop, old;
+	sigemptyset(&stop);
+	sigaddset(&stop, SIGINT);
+	sigaddset(&stop, SIGTERM);
+	sigaddset(&stop, SIGHUP);
+	sigprocmask(SIG_BLOCK, &stop, &old);
+	int status = 0, fd = mkstemp(tmp);
+	if (fd < 0) {
+		fprintf(stderr, "divaviz: cannot create %s: %s\n", path, strerror(errno));
+		status = EX_CANTCREAT;
+	} else {
+		err = write_all(fd, data, len);
+		if (!err && fchmod(fd, mode) != 0)
+			err = errno;
+		if (close(fd) != 0 && !err)
+			err = errno;
+		if (err) {
+			fprintf(stderr, "divaviz: writing %s: %s\n", path, strerror(err));
+			status = EX_IOERR;
+		} else if (rename(tmp, target) != 0) {
+			fprintf(stderr, "divaviz: cannot create %s: %s\n", path, strerror(errno));
+			status = EX_CANTCREAT;
+		}
+		if (status)
+			unlink(tmp);
+	}
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	free(tmp);
+	free(target);
+	return status;
+}
+
+/* --export: the picture is drawn in memory, then written in one short step. */
 static int export(struct options *o, const struct trace *t, const struct heap_config *c)
 {
-	char err[256] = "", *tmp;
+	char err[256] = "", *data = NULL;
+	size_t len = 0;
 	int status = step_option(o, t);
 	if (status)
 		return status;
@@ -458,36 +528,23 @@ static int export(struct options *o, const struct trace *t, const struct heap_co
 		memcpy(o->export.compare, o->compare, o->ncompare * sizeof *o->compare);
 		o->export.ncompare = o->ncompare;
 	}
-	FILE *out = open_output(o, &tmp);
-	if (!out) {
-		fprintf(stderr, "divaviz: cannot create %s: %s\n", o->output, strerror(errno));
-		return EX_CANTCREAT;
+	FILE *mem = open_memstream(&data, &len);
+	if (!mem) {
+		fprintf(stderr, "divaviz: out of memory\n");
+		return EX_SOFTWARE;
 	}
-	status = EX_OK;
-	if (ui_export(out, t, c, &o->export, err, sizeof err) != UI_OK) {
+	enum ui_status st = ui_export(mem, t, c, &o->export, err, sizeof err);
+	if (fclose(mem) != 0 && st == UI_OK) {
+		st = UI_FAILED;
+		snprintf(err, sizeof err, "out of memory");
+	}
+	if (st != UI_OK) {
 		fprintf(stderr, "divaviz: %s: %s\n", t->name, err);
 		status = EX_SOFTWARE;
+	} else {
+		status = write_output(o->output, data, len);
 	}
-	errno = 0;
-	int werr = fflush(out) != 0 || ferror(out) ? (errno ? errno : EIO) : 0;
-	if (out != stdout && fclose(out) != 0 && !werr)
-		werr = errno ? errno : EIO;
-	if (status == EX_OK && werr) {
-		fprintf(stderr, "divaviz: writing %s: %s\n", o->output ? o->output : "the output", strerror(werr));
-		status = EX_IOERR;
-	}
-	if (tmp) {
-		/* the file mode a plain fopen would have given, not mkstemp's 0600 */
-		mode_t mask = umask(0);
-		umask(mask);
-		if (status == EX_OK && (chmod(tmp, 0666 & ~mask) != 0 || rename(tmp, o->output) != 0)) {
-			fprintf(stderr, "divaviz: cannot create %s: %s\n", o->output, strerror(errno));
-			status = EX_CANTCREAT;
-		}
-		if (status != EX_OK)
-			unlink(tmp);
-		free(tmp);
-	}
+	free(data);
 	return status;
 }
 

@@ -183,6 +183,26 @@ START_TEST(svg_pointers_and_escapes)
 	ck_assert_int_eq(xpath_count(svg, "//*[local-name()='path'][@data-pointer='rover']"), 1);
 	ck_assert_int_eq(xpath_count(svg, "//*[local-name()='rect'][contains(@class, 'rect-dead')]"), 2 + 1);
 	trace_remove(trace);
+
+	/* What XML cannot hold becomes U+FFFD: U+FFFE in a title (valid UTF-8, so the
+	 * reader takes it), a Latin-1 byte and an escape in the file's name. */
+	char odd[128], out[128];
+	snprintf(odd, sizeof odd, "%s/\xe9\x1b.trc", dir);
+	snprintf(out, sizeof out, "%s/odd.svg", dir);
+	FILE *f = fopen(odd, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs("alloc A 10\nnote \"a \xef\xbf\xbe b\"\nfree A\n", f);
+	fclose(f);
+	r = run(NULL, "--export=svg", "-o", out, odd, NULL);
+	ck_assert_msg(r.status == 0, "status %d: %s", r.status, r.err);
+	run_free(&r);
+	const char *lint[] = { "xmllint", "--noout", out, NULL };
+	struct t_run v = t_spawn(lint, NULL, NULL);
+	ck_assert_msg(v.status == 0, "not well-formed XML: %s", v.err);
+	t_run_free(&v);
+	char *note = xpath(out, "//*[local-name()='text'][@class='note']/text()");
+	ck_assert_str_eq(note, "note: a \xef\xbf\xbd b\n");
+	free(note);
 	dir_remove();
 }
 END_TEST
@@ -259,6 +279,40 @@ START_TEST(export_errors)
 }
 END_TEST
 
+/* -o keeps what is there: a device stays a device, a symbolic link a link (its
+ * target gets the picture), an existing file its mode. */
+START_TEST(output_keeps_files)
+{
+	dir_make();
+	struct stat st;
+	struct run r = run(NULL, "--export=txt", "-o", "/dev/null", "traces/fragment.trc", NULL);
+	ck_assert_msg(r.status == 0, "%s", r.err);
+	run_free(&r);
+	ck_assert_int_eq(stat("/dev/null", &st), 0);
+	ck_assert(S_ISCHR(st.st_mode));
+
+	char file[128], link[128];
+	snprintf(file, sizeof file, "%s/pic.txt", dir);
+	snprintf(link, sizeof link, "%s/link.txt", dir);
+	FILE *f = fopen(file, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs("old\n", f);
+	fclose(f);
+	ck_assert_int_eq(chmod(file, 0640), 0);
+	ck_assert_int_eq(symlink("pic.txt", link), 0);
+	r = run(NULL, "--export=txt", "--size=60x16", "-o", link, "traces/fragment.trc", NULL);
+	ck_assert_msg(r.status == 0, "%s", r.err);
+	run_free(&r);
+	ck_assert_int_eq(lstat(link, &st), 0);
+	ck_assert(S_ISLNK(st.st_mode));
+	ck_assert_int_eq(stat(file, &st), 0);
+	ck_assert_uint_eq(st.st_mode & 0777, 0640);
+	ck_assert_int_gt(st.st_size, 100);
+	ck_assert_int_eq(dir_entries(), 2);   /* no temporary file beside them */
+	dir_remove();
+}
+END_TEST
+
 /* The pictures the docs show are what divaviz draws today, byte for byte
  * (tools/pictures.sh draws them again). */
 START_TEST(docs_pictures_are_current)
@@ -300,6 +354,7 @@ Suite *export_suite(void)
 	tcase_add_test(tc, txt_is_the_screen);
 	tcase_add_test(tc, export_errors);
 	tcase_add_test(tc, docs_pictures_are_current);
+	tcase_add_test(tc, output_keeps_files);
 	suite_add_tcase(s, tc);
 	return s;
 }

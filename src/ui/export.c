@@ -46,16 +46,25 @@ static int export_txt(FILE *out, struct app *a, int rows, int cols)
 #define LINE 16          /* a line of caption text */
 #define CAPTION_CHARS 124
 
-/* Writes s as XML character data. */
+/* Writes s as XML character data: markup escaped, and what XML may not hold (bytes
+ * that are not UTF-8, control characters, surrogates, U+FFFE, U+FFFF; a trace's name
+ * comes from the command line unchecked) as U+FFFD. */
 static void xml_text(FILE *out, const char *s)
 {
-	for (; *s; s++) {
-		switch (*s) {
+	while (*s) {
+		uint32_t cp = next_cp(&s);
+		if ((cp < 0x20 && cp != '\t' && cp != '\n') || (cp >= 0xD800 && cp <= 0xDFFF) ||
+			cp == 0xFFFE || cp == 0xFFFF || cp > 0x10FFFF)
+			cp = 0xFFFD;
+		switch (cp) {
 		case '&': fputs("&amp;", out); break;
 		case '<': fputs("&lt;", out); break;
 		case '>': fputs("&gt;", out); break;
 		case '"': fputs("&quot;", out); break;
-		default: fputc(*s, out); break;
+		default: {
+			char buf[8];
+			fwrite(buf, 1, utf8_put(buf, sizeof buf, 0, cp), out);
+		}
 		}
 	}
 }

@@ -175,10 +175,20 @@ static long now_ms(void)
 /* ---- progress ------------------------------------------------------------------- */
 
 /* A long replay (loading a large trace, a far jump, another allocator) shows how
- * far it got, at most ten times a second, and stops at q, Esc or a signal. */
+ * far it got, at most ten times a second, and stops at q or a signal. The keys
+ * pressed meanwhile are kept, in order, for the viewer to read after it. */
+#define PENDING_KEYS 64
+
+struct key {
+	int rc;               /* wget_wch's: OK or KEY_CODE_YES */
+	wint_t wc;
+};
+
 struct progress {
-	long started, shown;
-	bool quit;            /* q or Esc: leave the viewer */
+	long started, shown;  /* this move's start, the line's last drawing */
+	bool quit;            /* q: leave the viewer */
+	struct key pending[PENDING_KEYS];
+	unsigned npending, next;
 };
 
 static int on_progress(void *arg, const struct session *s, unsigned long done, unsigned long total)
@@ -187,8 +197,8 @@ static int on_progress(void *arg, const struct session *s, unsigned long done, u
 	long now = now_ms();
 	if (caught)
 		return 1;
-	if (p->started == 0)
-		p->started = now;
+	if (done <= 8192)   /* a move's first report */
+		p->started = now, p->shown = 0;
 	if (now - p->shown >= 100 && now - p->started >= 100) {
 		p->shown = now;
 		int rows, cols;
@@ -204,15 +214,27 @@ static int on_progress(void *arg, const struct session *s, unsigned long done, u
 		refresh();
 	}
 	timeout(0);
-	wint_t wc;
-	int rc = wget_wch(stdscr, &wc);
-	if (rc == OK && (wc == 'q' || wc == 27)) {
-		p->quit = true;
-		return 1;
+	struct key k;
+	while ((k.rc = wget_wch(stdscr, &k.wc)) != ERR) {
+		if (k.rc == OK && k.wc == 'q') {
+			p->quit = true;
+			return 1;
+		}
+		if (p->npending < PENDING_KEYS)
+			p->pending[p->npending++] = k;
 	}
-	if (rc == OK || rc == KEY_CODE_YES)
-		unget_wch(wc);   /* not ours: the viewer reads it next */
 	return 0;
+}
+
+/* The next key: one kept during a long replay, else the terminal's. */
+static int next_key(struct progress *p, wint_t *wc)
+{
+	if (p->next < p->npending) {
+		*wc = p->pending[p->next].wc;
+		return p->pending[p->next++].rc;
+	}
+	p->next = p->npending = 0;
+	return wget_wch(stdscr, wc);
 }
 
 /* ---- the session ----------------------------------------------------------------- */
@@ -239,6 +261,7 @@ static bool usable(char *err, size_t errlen, FILE **in)
 
 static enum ui_status loop(struct app *a, int *signo, char *err, size_t errlen)
 {
+	struct progress *progress = a->progress_arg;
 	struct frame f = { 0 };
 	enum ui_status status = UI_OK;
 	long next_tick = 0;
@@ -262,7 +285,7 @@ static enum ui_status loop(struct app *a, int *signo, char *err, size_t errlen)
 		}
 		timeout((int)(wait < 250 ? wait : 250));
 		wint_t wc;
-		int rc = wget_wch(stdscr, &wc);
+		int rc = next_key(progress, &wc);
 		enum app_result res = APP_CONTINUE;
 		if (rc == ERR) {
 			if (!a->v.playing || now_ms() < next_tick)
@@ -282,7 +305,7 @@ static enum ui_status loop(struct app *a, int *signo, char *err, size_t errlen)
 			if (a->v.playing && !was_playing)
 				next_tick = 0;
 		}
-		if (res == APP_QUIT || ((struct progress *)a->progress_arg)->quit)
+		if (res == APP_QUIT || progress->quit)
 			break;
 		if (res == APP_FAILED) {
 			snprintf(err, errlen, "%s", a->error);
@@ -337,6 +360,8 @@ enum ui_status ui_run(const struct trace *t, const struct heap_config *c,
 	noecho();
 	nonl();
 	keypad(stdscr, TRUE);
+	/* Keys typed before now came before keypad mode: an arrow would read as Esc. */
+	flushinp();
 	curs_set(0);
 	set_escdelay(25);
 	mousemask(BUTTON1_PRESSED | BUTTON1_CLICKED, NULL);
