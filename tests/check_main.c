@@ -12,6 +12,7 @@ int main(void)
 	srunner_add_suite(sr, bump_suite());
 	srunner_add_suite(sr, segregated_suite());
 	srunner_add_suite(sr, check_suite());
+	srunner_add_suite(sr, fast_suite());
 	srunner_add_suite(sr, edges_suite());
 	srunner_add_suite(sr, trace_suite());
 	srunner_add_suite(sr, report_suite());

@@ -10,6 +10,7 @@ Suite *engine_suite(void);      /* test_engine.c: OSTEP, Knuth, free-list polici
 Suite *bump_suite(void);        /* test_bump.c */
 Suite *segregated_suite(void);  /* test_segregated.c */
 Suite *check_suite(void);       /* test_check.c: the integrity check catches damage */
+Suite *fast_suite(void);        /* test_fast.c: the indexed engine equals the reference */
 Suite *edges_suite(void);       /* test_edges.c: the engine at the top of memory, 1 TiB */
 Suite *trace_suite(void);       /* test_trace.c: readers and their messages */
 Suite *report_suite(void);      /* test_report.c: --batch and --summary output */

@@ -139,6 +139,163 @@ START_TEST(catches_a_stranger_on_the_list)
 }
 END_TEST
 
+/* ---- the indexes: the trees that mirror the lists ---- */
+
+static uint32_t list_root(const heap *h)
+{
+	return h->lists[0].root;
+}
+
+static struct tree_link *link_at(heap *h, enum tree_kind t, uint32_t b)
+{
+	return &h->blocks[b].link[t];
+}
+
+/* A node of the list tree below the root. */
+static uint32_t below_root(heap *h)
+{
+	struct tree_link *r = link_at(h, TREE_LIST, list_root(h));
+	ck_assert(r->left != NIL || r->right != NIL);
+	return r->left != NIL ? r->left : r->right;
+}
+
+START_TEST(catches_a_wrong_tree_count)
+{
+	heap *h = sample();
+	link_at(h, TREE_LIST, below_root(h))->count++;
+	expect(h, "list tree of list 0: the count is wrong");
+}
+END_TEST
+
+START_TEST(catches_a_wrong_tree_maximum)
+{
+	heap *h = sample();
+	h->blocks[below_root(h)].max = 29;
+	expect(h, "list tree of list 0: the maximum is wrong");
+}
+END_TEST
+
+/* The root's subtrees change sides: every link and figure still agrees, but the
+ * tree no longer walks in list order. */
+START_TEST(catches_a_tree_out_of_list_order)
+{
+	heap *h = sample();
+	struct tree_link *r = link_at(h, TREE_LIST, list_root(h));
+	uint32_t left = r->left;
+	r->left = r->right;
+	r->right = left;
+	expect(h, "list tree of list 0: out of list order");
+}
+END_TEST
+
+/* b's count and maximum from its children's, as the engine keeps them. */
+static void refigure(heap *h, uint32_t b)
+{
+	struct tree_link *x = link_at(h, TREE_LIST, b);
+	uint32_t kids[2] = { x->left, x->right };
+	x->count = 1;
+	h->blocks[b].max = h->blocks[b].size;
+	for (int i = 0; i < 2; i++)
+		if (kids[i] != NIL) {
+			x->count += link_at(h, TREE_LIST, kids[i])->count;
+			if (h->blocks[kids[i]].max > h->blocks[b].max)
+				h->blocks[b].max = h->blocks[kids[i]].max;
+		}
+}
+
+/* A rotation by hand lifts the root's child over the root: the order, the counts
+ * and the maxima stay right, only the priorities are now upside down. */
+START_TEST(catches_a_priority_inversion)
+{
+	heap *h = sample();
+	uint32_t r = list_root(h), c = below_root(h);
+	struct tree_link *R = link_at(h, TREE_LIST, r), *C = link_at(h, TREE_LIST, c);
+	bool from_left = R->left == c;
+	uint32_t inner = from_left ? C->right : C->left;   /* moves from c to r */
+	if (from_left) {
+		R->left = inner;
+		C->right = r;
+	} else {
+		R->right = inner;
+		C->left = r;
+	}
+	if (inner != NIL)
+		link_at(h, TREE_LIST, inner)->up = r;
+	R->up = c;
+	C->up = NIL;
+	h->lists[0].root = c;
+	refigure(h, r);
+	refigure(h, c);
+	expect(h, "list tree of list 0: a priority above its parent's");
+}
+END_TEST
+
+START_TEST(catches_an_entry_missing_from_the_tree)
+{
+	heap *h = sample();
+	tree_remove(h, TREE_LIST, &h->lists[0].root, block_at(h, 1030));
+	expect(h, "list tree of list 0: it does not count the list's 3 entries");
+}
+END_TEST
+
+START_TEST(catches_a_wrong_free_byte_count)
+{
+	heap *h = sample();
+	h->free_bytes++;
+	expect(h, "the lists hold 70 bytes but the count says 71");
+}
+END_TEST
+
+/* sample() under best-fit, whose general list is also a tree by size. */
+static heap *sample_by_size(enum heap_order order)
+{
+	struct heap_config cfg = t_ostep(POLICY_BEST, order, true);
+	heap *h = t_heap(&cfg, 4);
+	t_alloc(h, 0, 10);
+	t_alloc(h, 1, 20);
+	t_alloc(h, 2, 30);
+	t_alloc(h, 3, 10);
+	t_free(h, 0);
+	t_free(h, 2);
+	ck_assert_str_eq(t_blocks(h), "F1000+10 U1010+20 F1030+30 U1060+10 F1070+30");
+	return h;
+}
+
+START_TEST(catches_a_size_tree_out_of_order)
+{
+	heap *h = sample_by_size(ORDER_ADDR);
+	struct tree_link *r = link_at(h, TREE_SIZE, h->size_root);
+	uint32_t left = r->left;
+	r->left = r->right;
+	r->right = left;
+	expect(h, "size tree: out of (size, list) order");
+}
+END_TEST
+
+/* Under lifo the order key is when an entry was placed: one that claims a later
+ * place than the entry after it would break ties against the list. */
+START_TEST(catches_order_keys_against_the_list)
+{
+	heap *h = sample_by_size(ORDER_LIFO);
+	ck_assert_str_eq(t_list(h, 0), "[1030,30] [1000,10] [1070,30]");
+	h->blocks[block_at(h, 1000)].seq = UINT64_MAX;
+	expect(h, "the free list's order keys disagree with its order at 0x42e");
+}
+END_TEST
+
+START_TEST(catches_a_used_span_on_the_unused_chain)
+{
+	struct heap_config cfg;
+	heap_config_default(&cfg);
+	cfg.policy = POLICY_SEGREGATED;
+	heap *h = t_heap(&cfg, 1);
+	t_alloc(h, 0, 8);
+	ck_assert_uint_eq(h->nspans, 1);
+	h->unused_spans = 0;
+	expect(h, "the chain of unused spans holds a span in use");
+}
+END_TEST
+
 START_TEST(sound_heap_passes)
 {
 	heap *h = sample();
@@ -177,6 +334,15 @@ Suite *check_suite(void)
 	tcase_add_test(tc, catches_a_cycle);
 	tcase_add_test(tc, catches_a_stranger_on_the_list);
 	tcase_add_test(tc, step_reports_failed_check);
+	tcase_add_test(tc, catches_a_wrong_tree_count);
+	tcase_add_test(tc, catches_a_wrong_tree_maximum);
+	tcase_add_test(tc, catches_a_tree_out_of_list_order);
+	tcase_add_test(tc, catches_a_priority_inversion);
+	tcase_add_test(tc, catches_an_entry_missing_from_the_tree);
+	tcase_add_test(tc, catches_a_wrong_free_byte_count);
+	tcase_add_test(tc, catches_a_size_tree_out_of_order);
+	tcase_add_test(tc, catches_order_keys_against_the_list);
+	tcase_add_test(tc, catches_a_used_span_on_the_unused_chain);
 	suite_add_tcase(s, tc);
 	return s;
 }

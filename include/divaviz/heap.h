@@ -8,6 +8,11 @@
  *
  * Operations name allocations by dense integer ids (0 .. nids-1); the trace reader
  * maps the trace's names to them.
+ *
+ * Costs, for a heap of n blocks: heap_step, heap_metrics and each heap_block_next are
+ * O(log n); heap_list_next is O(1) per entry; heap_check, heap_clone and heap_copy
+ * are O(n). With config.reference the engine is the plain one instead, whose steps
+ * walk the free lists: the same results, for the tests to hold the other to.
  */
 #ifndef DIVAVIZ_HEAP_H
 #define DIVAVIZ_HEAP_H
@@ -46,6 +51,8 @@ struct heap_config {
 	unsigned nclasses;                      /* segregated: number of classes */
 	uint64_t classes[HEAP_MAX_CLASSES];     /* segregated: ascending block sizes */
 	bool check;                             /* run heap_check after every step */
+	bool reference;                         /* replay with the plain list scans: the
+	                                           reference the indexed engine must equal */
 };
 
 struct heap_op {
@@ -142,6 +149,15 @@ void heap_config_default(struct heap_config *config);
 heap *heap_new(const struct heap_config *config, uint32_t nids);
 heap *heap_clone(const heap *h);   /* an independent copy; NULL when out of memory */
 void heap_free(heap *h);
+
+/* Makes dst an independent copy of src, as heap_clone would, reusing dst's memory
+ * (it grows only what is too small). Returns 0, or -1 when out of memory: dst is then
+ * unchanged. Both cost O(size of src): a few memcpys, no walk. */
+int heap_copy(heap *dst, const heap *src);
+
+/* The bytes of memory the heap holds (its node arrays included), for callers that
+ * keep many copies. */
+size_t heap_bytes(const heap *h);
 
 /* Replays one operation. Returns 0, or -1 when the operation is invalid for the
  * heap's state (an unknown kind, an id out of range, a request above HEAP_MAX_SIZE,

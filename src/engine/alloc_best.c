@@ -11,7 +11,10 @@ static int smaller(uint64_t size, uint64_t best)
 
 static void best_search(const struct heap *h, uint64_t need, struct search *out)
 {
-	search_scan(h, h->lists[0].head, need, smaller, false, out);
+	if (h->indexed)
+		search_by_size(h, need, false, out);
+	else
+		search_scan(h, h->lists[0].head, need, smaller, false, out);
 }
 
 const struct allocator allocator_best = {
@@ -20,4 +23,5 @@ const struct allocator allocator_best = {
 	.release = freelist_release,
 	.resize = freelist_resize,
 	.search = best_search,
+	.by_size = true,
 };

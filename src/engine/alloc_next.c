@@ -7,7 +7,10 @@
 
 static void next_search(const struct heap *h, uint64_t need, struct search *out)
 {
-	search_scan(h, h->rover, need, NULL, true, out);
+	if (h->indexed)
+		search_from(h, h->rover, need, out);
+	else
+		search_scan(h, h->rover, need, NULL, true, out);
 }
 
 const struct allocator allocator_next = {

@@ -35,18 +35,17 @@ bool spans_reserve(struct heap *h, uint32_t n)
 	return true;
 }
 
+/* A span slot: the last one given back, else a new one. */
 uint32_t span_new(struct heap *h, unsigned cls, uint32_t first, uint32_t objects)
 {
-	uint32_t s;
-	for (s = 0; s < h->nspans; s++)
-		if (h->spans[s].first == NIL)
-			break;
-	if (s == h->nspans) {
-		if (!spans_reserve(h, 1)) {
-			h->oom = true;
-			return NIL;
-		}
-		h->nspans++;
+	uint32_t s = h->unused_spans;
+	if (s != NIL) {
+		h->unused_spans = h->spans[s].objects;
+	} else if (spans_reserve(h, 1)) {
+		s = h->nspans++;
+	} else {
+		h->oom = true;
+		return NIL;
 	}
 	h->spans[s] = (struct span){ .first = first, .cls = cls, .objects = objects };
 	return s;
@@ -126,7 +125,8 @@ static void span_return(struct heap *h, uint32_t span)
 		list_remove(h, b);
 	for (uint32_t i = 1; i < objects; i++)
 		block_absorb_next(h, first);
-	h->spans[span].first = NIL;
+	h->spans[span] = (struct span){ .first = NIL, .objects = h->unused_spans };
+	h->unused_spans = span;
 	h->record.span = (struct heap_range){ h->blocks[first].addr, h->blocks[first].size };
 	h->record.span_returned = true;
 	struct heap_range object = h->record.released;

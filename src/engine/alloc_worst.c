@@ -11,7 +11,10 @@ static int larger(uint64_t size, uint64_t best)
 
 static void worst_search(const struct heap *h, uint64_t need, struct search *out)
 {
-	search_scan(h, h->lists[0].head, need, larger, false, out);
+	if (h->indexed)
+		search_by_size(h, need, true, out);
+	else
+		search_scan(h, h->lists[0].head, need, larger, false, out);
 }
 
 const struct allocator allocator_worst = {
@@ -20,4 +23,5 @@ const struct allocator allocator_worst = {
 	.release = freelist_release,
 	.resize = freelist_resize,
 	.search = worst_search,
+	.by_size = true,
 };

@@ -5,6 +5,8 @@
 
 #include "engine.h"
 
+#define NO_LINK { .up = NIL, .left = NIL, .right = NIL }
+
 /* The capacity, doubling from `first`, that holds used + n slots, all of them
  * indices below NIL - 1; 0 when no capacity can. */
 uint32_t capacity_for(uint32_t capacity, uint32_t used, uint32_t n, uint32_t first)
@@ -31,10 +33,12 @@ bool blocks_reserve(struct heap *h, uint32_t n)
 	if (!blocks)
 		return false;
 	h->blocks = blocks;
-	unsigned long *positions = realloc(h->positions, capacity * sizeof *positions);
-	if (!positions)
-		return false;
-	h->positions = positions;
+	if (!h->indexed) {
+		unsigned long *positions = realloc(h->positions, capacity * sizeof *positions);
+		if (!positions)
+			return false;
+		h->positions = positions;
+	}
 	h->capacity = capacity;
 	return true;
 }
@@ -52,14 +56,14 @@ uint32_t block_new(struct heap *h)
 		return NIL;
 	}
 	h->blocks[b] = (struct block){ .prev = NIL, .next = NIL, .lprev = NIL, .lnext = NIL,
-		.id = NIL, .span = NIL, .state = BLOCK_FREE };
+		.id = NIL, .span = NIL, .state = BLOCK_FREE, .link = { NO_LINK, NO_LINK } };
 	return b;
 }
 
 void block_delete(struct heap *h, uint32_t b)
 {
 	h->blocks[b] = (struct block){ .next = h->unused, .prev = NIL, .lprev = NIL, .lnext = NIL,
-		.state = BLOCK_UNUSED, .id = NIL, .span = NIL };
+		.state = BLOCK_UNUSED, .id = NIL, .span = NIL, .link = { NO_LINK, NO_LINK } };
 	h->unused = b;
 }
 
@@ -83,6 +87,30 @@ uint32_t block_split(struct heap *h, uint32_t b, uint64_t low)
 	return u;
 }
 
+/* Splits b after its low `low` bytes; returns a new block for them (not on any list,
+ * same state as b), or NIL when out of memory. b keeps the upper part and its place
+ * on a list, so a list entry that gives up its low end stays where it is. */
+uint32_t block_split_front(struct heap *h, uint32_t b, uint64_t low)
+{
+	uint32_t u = block_new(h);
+	if (u == NIL)
+		return NIL;
+	struct block *lo = &h->blocks[u], *hi = &h->blocks[b];
+	lo->addr = hi->addr;
+	lo->size = low;
+	lo->state = hi->state;
+	lo->prev = hi->prev;
+	lo->next = b;
+	if (hi->prev != NIL)
+		h->blocks[hi->prev].next = u;
+	else
+		h->first = u;
+	hi->prev = u;
+	hi->addr += low;
+	hi->size -= low;
+	return u;
+}
+
 /* b grows over the block after it, which must be off every list. */
 void block_absorb_next(struct heap *h, uint32_t b)
 {
@@ -92,6 +120,20 @@ void block_absorb_next(struct heap *h, uint32_t b)
 	if (h->blocks[n].next != NIL)
 		h->blocks[h->blocks[n].next].prev = b;
 	block_delete(h, n);
+}
+
+/* b grows down over the block before it, which must be off every list. */
+void block_absorb_prev(struct heap *h, uint32_t b)
+{
+	uint32_t p = h->blocks[b].prev;
+	h->blocks[b].addr = h->blocks[p].addr;
+	h->blocks[b].size += h->blocks[p].size;
+	h->blocks[b].prev = h->blocks[p].prev;
+	if (h->blocks[p].prev != NIL)
+		h->blocks[h->blocks[p].prev].next = b;
+	else
+		h->first = b;
+	block_delete(h, p);
 }
 
 void footprint_raise(struct heap *h, uint32_t b)
@@ -115,7 +157,12 @@ void list_remove(struct heap *h, uint32_t b)
 		l->tail = x->lprev;
 	x->lprev = x->lnext = NIL;
 	l->length--;
+	h->free_bytes -= x->size;
 	h->positions_valid = false;
+	if (h->indexed)
+		tree_remove(h, TREE_LIST, &l->root, b);
+	if (h->by_size && x->list == 0)
+		tree_remove(h, TREE_SIZE, &h->size_root, b);
 }
 
 /* Links b into list `list` just before `at` (NIL: at the back). */
@@ -135,7 +182,14 @@ static void list_insert_before(struct heap *h, unsigned list, uint32_t b, uint32
 	else
 		l->tail = b;
 	l->length++;
+	h->free_bytes += x->size;
 	h->positions_valid = false;
+	if (list == 0)
+		x->seq = at != NIL && x->lprev == NIL ? h->seq_front-- : h->seq_back++;
+	if (h->indexed)
+		tree_insert_before(h, &l->root, b, at);
+	if (h->by_size && list == 0)
+		tree_insert_by_size(h, b);
 }
 
 void list_push_front(struct heap *h, unsigned list, uint32_t b)
@@ -159,21 +213,49 @@ static bool goes_before(const struct heap *h, const struct block *x, const struc
 	}
 }
 
+/* The first entry of the sorted general list that b must stand before (NIL: none):
+ * the reference walks the list, the indexed engine walks down the list tree. */
+static uint32_t sorted_place(const struct heap *h, uint32_t b)
+{
+	const struct block *x = &h->blocks[b];
+	uint32_t at = NIL;
+	if (!h->indexed) {
+		for (at = h->lists[0].head; at != NIL; at = h->blocks[at].lnext)
+			if (goes_before(h, x, &h->blocks[at]))
+				break;
+		return at;
+	}
+	for (uint32_t y = h->lists[0].root; y != NIL;) {
+		bool before = goes_before(h, x, &h->blocks[y]);
+		if (before)
+			at = y;
+		y = before ? h->blocks[y].link[TREE_LIST].left : h->blocks[y].link[TREE_LIST].right;
+	}
+	return at;
+}
+
 /* Places a block on the general list by the order rule: addr and size orders at
  * their sorted place (after equal sizes), lifo at the front, fifo at the back. */
 void list_insert_ordered(struct heap *h, uint32_t b)
 {
 	h->blocks[b].state = BLOCK_FREE;
-	if (h->config.order == ORDER_LIFO) {
+	if (h->config.order == ORDER_LIFO)
 		list_push_front(h, 0, b);
-		return;
+	else
+		list_insert_before(h, 0, b, h->config.order == ORDER_FIFO ? NIL : sorted_place(h, b));
+}
+
+/* An entry's address or size changed where it stands: the counts and the indexes
+ * catch up. */
+void list_entry_moved(struct heap *h, uint32_t b, uint64_t old_size)
+{
+	h->free_bytes = h->free_bytes - old_size + h->blocks[b].size;
+	if (h->indexed)
+		tree_update(h, b);
+	if (h->by_size && h->blocks[b].list == 0) {
+		tree_remove(h, TREE_SIZE, &h->size_root, b);
+		tree_insert_by_size(h, b);
 	}
-	uint32_t at = NIL;
-	if (h->config.order != ORDER_FIFO)
-		for (at = h->lists[0].head; at != NIL; at = h->blocks[at].lnext)
-			if (goes_before(h, &h->blocks[b], &h->blocks[at]))
-				break;
-	list_insert_before(h, 0, b, at);
 }
 
 /* Puts b in a's place on a's list; a leaves the list. */
@@ -181,6 +263,16 @@ void list_replace(struct heap *h, uint32_t a, uint32_t b)
 {
 	struct block *x = &h->blocks[a], *y = &h->blocks[b];
 	struct list *l = &h->lists[x->list];
+	h->free_bytes = h->free_bytes - x->size + y->size;
+	y->seq = x->seq;
+	if (h->indexed) {
+		tree_remove(h, TREE_LIST, &l->root, a);
+		tree_insert_before(h, &l->root, b, x->lnext);
+	}
+	if (h->by_size && x->list == 0) {
+		tree_remove(h, TREE_SIZE, &h->size_root, a);
+		tree_insert_by_size(h, b);
+	}
 	y->list = x->list;
 	y->lprev = x->lprev;
 	y->lnext = x->lnext;

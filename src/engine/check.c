@@ -109,6 +109,7 @@ static bool in_order(const struct heap *h, const struct block *x, const struct b
 static unsigned long check_lists(const struct heap *h, struct verdict *v)
 {
 	unsigned long total = 0;
+	uint64_t bytes = 0;
 	for (unsigned l = 0; l < heap_lists(h); l++) {
 		unsigned long n = 0;
 		uint32_t prev = NIL;
@@ -118,6 +119,7 @@ static unsigned long check_lists(const struct heap *h, struct verdict *v)
 				fail(v, "list %u has a cycle", l);
 				return total;
 			}
+			bytes += x->size;
 			if (x->lprev != prev || x->list != l)
 				fail(v, "list %u: wrong links at %#llx", l, (unsigned long long)x->addr);
 			if (x->size == 0 || (x->prev == NIL ? h->first != b : h->blocks[x->prev].next != b))
@@ -137,7 +139,132 @@ static unsigned long check_lists(const struct heap *h, struct verdict *v)
 	}
 	if (h->allocator->bump && h->lists[0].length > 1)
 		fail(v, "bump: more than the tail on the free list");
+	if (bytes != h->free_bytes)
+		fail(v, "the lists hold %llu bytes but the count says %llu", (unsigned long long)bytes,
+			(unsigned long long)h->free_bytes);
 	return total;
+}
+
+/* ---- the indexes (engine.h): trees that mirror the lists ---- */
+
+static const char *const tree_names[] = { [TREE_LIST] = "list tree", [TREE_SIZE] = "size tree" };
+
+static const struct tree_link *tlink(const struct heap *h, enum tree_kind t, uint32_t b)
+{
+	return &h->blocks[b].link[t];
+}
+
+/* b's neighbours in the tree name it back, rank no higher, and its figures are its
+ * subtree's. Returns false when a link leads outside the blocks. */
+static bool check_node(const struct heap *h, struct verdict *v, enum tree_kind t, unsigned l,
+	uint32_t root, uint32_t b)
+{
+	const struct tree_link *x = tlink(h, t, b);
+	unsigned long long addr = h->blocks[b].addr;
+	uint32_t kids[2] = { x->left, x->right };
+	uint64_t count = 1, max = h->blocks[b].size;
+	for (int i = 0; i < 2; i++) {
+		uint32_t c = kids[i];
+		if (c == NIL)
+			continue;
+		if (c >= h->nblocks || tlink(h, t, c)->up != b) {
+			fail(v, "%s of list %u: wrong links at %#llx", tree_names[t], l, addr);
+			return false;
+		}
+		if (tree_priority(c) > tree_priority(b))
+			fail(v, "%s of list %u: a priority above its parent's at %#llx", tree_names[t], l,
+				(unsigned long long)h->blocks[c].addr);
+		count += tlink(h, t, c)->count;
+		max = h->blocks[c].max > max ? h->blocks[c].max : max;
+	}
+	if (x->up == NIL ? root != b : x->up >= h->nblocks ||
+		(tlink(h, t, x->up)->left != b && tlink(h, t, x->up)->right != b)) {
+		fail(v, "%s of list %u: wrong links at %#llx", tree_names[t], l, addr);
+		return false;
+	}
+	if (x->count != count)
+		fail(v, "%s of list %u: the count is wrong at %#llx", tree_names[t], l, addr);
+	if (t == TREE_LIST && h->blocks[b].max != max)
+		fail(v, "list tree of list %u: the maximum is wrong at %#llx", l, addr);
+	return true;
+}
+
+/* The entry after b in the tree's in-order walk (NIL after the last), in at most
+ * nblocks steps; `lost` says when a damaged tree took more. */
+static uint32_t tree_next(const struct heap *h, enum tree_kind t, uint32_t b, bool *lost)
+{
+	uint32_t steps = 0;
+	if (tlink(h, t, b)->right != NIL) {
+		for (b = tlink(h, t, b)->right; tlink(h, t, b)->left != NIL; b = tlink(h, t, b)->left)
+			if (++steps > h->nblocks)
+				return *lost = true, NIL;
+		return b;
+	}
+	uint32_t p = tlink(h, t, b)->up;
+	for (; p != NIL && tlink(h, t, p)->right == b; b = p, p = tlink(h, t, p)->up)
+		if (++steps > h->nblocks)
+			return *lost = true, NIL;
+	return p;
+}
+
+/* One tree over list l: every entry a sound node, as many nodes as entries, and the
+ * in-order walk `in_order` says is right (list order, or size order). */
+static void check_tree(const struct heap *h, struct verdict *v, enum tree_kind t, unsigned l,
+	uint32_t root)
+{
+	const struct list *list = &h->lists[l];
+	if (root == NIL ? list->length != 0 : root >= h->nblocks || tlink(h, t, root)->count != list->length) {
+		fail(v, "%s of list %u: it does not count the list's %lu entries", tree_names[t], l,
+			list->length);
+		return;
+	}
+	unsigned long n = 0;
+	for (uint32_t b = list->head; b != NIL && ++n <= list->length; b = h->blocks[b].lnext) {
+		if (!check_node(h, v, t, l, root, b))
+			return;
+		bool lost = false;
+		uint32_t next = tree_next(h, t, b, &lost);
+		const struct block *x = &h->blocks[b], *y = next != NIL ? &h->blocks[next] : NULL;
+		if (lost) {
+			fail(v, "%s of list %u has a cycle", tree_names[t], l);
+			return;
+		}
+		if (t == TREE_LIST && next != x->lnext)
+			fail(v, "list tree of list %u: out of list order at %#llx", l,
+				(unsigned long long)x->addr);
+		if (t == TREE_SIZE && y && (y->size < x->size ||
+			(y->size == x->size && order_key(h, next) <= order_key(h, b))))
+			fail(v, "size tree: out of (size, list) order at %#llx", (unsigned long long)x->addr);
+	}
+}
+
+/* Entries of one size stand in the list as their order keys do, so that the size
+ * tree breaks ties as the list's order does. */
+static void check_order_keys(const struct heap *h, struct verdict *v)
+{
+	bool sized = h->config.order == ORDER_SIZE || h->config.order == ORDER_SIZE_DESC;
+	unsigned long n = 0;
+	for (uint32_t b = h->lists[0].head; b != NIL && ++n < h->lists[0].length; b = h->blocks[b].lnext) {
+		uint32_t next = h->blocks[b].lnext;
+		if ((!sized || h->blocks[b].size == h->blocks[next].size) &&
+			order_key(h, b) >= order_key(h, next))
+			fail(v, "the free list's order keys disagree with its order at %#llx",
+				(unsigned long long)h->blocks[next].addr);
+	}
+}
+
+static void check_indexes(const struct heap *h, struct verdict *v)
+{
+	if (!h->indexed)
+		return;
+	for (unsigned l = 0; l < heap_lists(h); l++)
+		check_tree(h, v, TREE_LIST, l, h->lists[l].root);
+	if (h->by_size) {
+		check_tree(h, v, TREE_SIZE, 0, h->size_root);
+		check_order_keys(h, v);
+	} else if (h->size_root != NIL) {
+		fail(v, "a size tree outside best- and worst-fit");
+	}
 }
 
 static void check_ids(const struct heap *h, struct verdict *v)
@@ -167,10 +294,20 @@ static void check_rover(const struct heap *h, struct verdict *v)
 
 static void check_spans(const struct heap *h, struct verdict *v)
 {
+	uint32_t unused = 0, chained = 0;
+	for (uint32_t s = h->unused_spans; s != NIL; s = h->spans[s].objects) {
+		if (s >= h->nspans || h->spans[s].first != NIL || chained == h->nspans) {
+			fail(v, "the chain of unused spans holds a span in use");
+			break;
+		}
+		chained++;
+	}
 	for (uint32_t s = 0; s < h->nspans; s++) {
 		const struct span *sp = &h->spans[s];
-		if (sp->first == NIL)
+		if (sp->first == NIL) {
+			unused++;
 			continue;
+		}
 		uint32_t b = sp->first, spare = 0;
 		for (uint32_t i = 0; i < sp->objects; i++, b = h->blocks[b].next) {
 			if (b == NIL || h->blocks[b].span != s ||
@@ -185,6 +322,8 @@ static void check_spans(const struct heap *h, struct verdict *v)
 		if (spare == sp->objects)
 			fail(v, "span %u is all spare but was not returned", s);
 	}
+	if (unused != chained)
+		fail(v, "%u spans are unused but %u are chained", unused, chained);
 }
 
 int heap_check(const heap *h, char *msg, size_t msglen)
@@ -196,6 +335,7 @@ int heap_check(const heap *h, char *msg, size_t msglen)
 	unsigned long on_lists = check_lists(h, &v);
 	if (by_state != on_lists)
 		fail(&v, "%lu free blocks but %lu list entries", by_state, on_lists);
+	check_indexes(h, &v);
 	check_ids(h, &v);
 	check_rover(h, &v);
 	check_spans(h, &v);

@@ -14,8 +14,11 @@ int heap_compact(struct heap *h)
 	uint32_t last = NIL;
 
 	h->nspans = 0;
+	h->unused_spans = NIL;
+	h->size_root = NIL;
+	h->free_bytes = 0;
 	for (unsigned l = 0; l < heap_lists(h); l++)
-		h->lists[l] = (struct list){ .head = NIL, .tail = NIL };
+		h->lists[l] = (struct list){ .head = NIL, .tail = NIL, .root = NIL };
 
 	uint32_t b = h->first;
 	h->first = NIL;

@@ -18,7 +18,23 @@
  *  - bump: the general list holds at most the tail, the last block; the pointer is
  *    its start (or the heap's end without one).
  *  - segregated: a span is n contiguous objects of one class, starting at block
- *    `first`; `spare` of them are BLOCK_SPARE.
+ *    `first`; `spare` of them are BLOCK_SPARE. Unused span slots are chained from
+ *    unused_spans through `objects`.
+ *
+ * The indexes (all but the reference engine, config.reference): every list is also
+ * a treap over its entries in list order (link[TREE_LIST], root in struct list), each
+ * node counting its subtree's entries and holding their largest size;
+ * under best- and worst-fit the general list is a second treap too, ordered by size
+ * and then by list order (link[TREE_SIZE], root size_root; see order_key). A node's
+ * priority is a hash of its index, so the trees' shapes are a function of the
+ * replay. Checked by heap_check():
+ *
+ *  - The list tree's in-order walk is the list; the size tree's in-order walk is the
+ *    general list's entries by (size, order_key), strictly ascending, and order_key
+ *    grows along the list among entries of equal size.
+ *  - Links agree both ways, counts and maxima are those of the subtree, and no node
+ *    has a higher priority than its parent.
+ *  - free_bytes is the total size of the entries of all lists (both engines).
  */
 #ifndef DIVAVIZ_ENGINE_H
 #define DIVAVIZ_ENGINE_H
@@ -34,6 +50,14 @@
 /* The state of a slot on the unused chain: not a block of the heap. */
 #define BLOCK_UNUSED ((enum block_state)(BLOCK_SPARE + 1))
 
+enum tree_kind { TREE_LIST, TREE_SIZE };
+
+/* A block's place in one tree, while it is on a list. */
+struct tree_link {
+	uint32_t up, left, right;   /* NIL when absent */
+	uint32_t count;             /* entries in this subtree */
+};
+
 struct block {
 	uint64_t addr, size;
 	uint32_t prev, next;        /* address order; NIL at the ends */
@@ -44,11 +68,15 @@ struct block {
 	uint32_t span;              /* segregated object: its span, else NIL */
 	uint64_t requested;         /* used: requested bytes */
 	unsigned long since;        /* used: the step that made it */
+	struct tree_link link[2];   /* indexes: list tree, size tree */
+	uint64_t max;               /* list tree: the largest size in the subtree */
+	uint64_t seq;               /* general list: when it was placed (order_key) */
 };
 
 struct list {
 	uint32_t head, tail;
 	unsigned long length;
+	uint32_t root;              /* indexes: the list tree */
 };
 
 struct span {
@@ -67,14 +95,20 @@ struct heap {
 	struct list lists[1 + HEAP_MAX_CLASSES];
 	struct span *spans;
 	uint32_t nspans, span_capacity;
+	uint32_t unused_spans;      /* chain of unused span slots, through objects */
 	uint32_t *id_block;
-	uint32_t nids;
+	uint32_t nids, id_capacity;
 	uint32_t rover;             /* next-fit only */
+	bool indexed;               /* keeps the trees (not the reference engine) */
+	bool by_size;               /* indexed, and best- or worst-fit: the size tree */
+	uint32_t size_root;         /* the size tree */
+	uint64_t seq_front, seq_back; /* the next seq for the front and for elsewhere */
 	uint64_t live, live_blocks, used, dead;
+	uint64_t free_bytes;        /* on the lists */
 	uint64_t top;               /* highest end of a non-free block ever */
 	unsigned long steps;
 	struct heap_record record;
-	unsigned long *positions;   /* cache: list position of each block */
+	unsigned long *positions;   /* reference engine: list position of each block */
 	bool positions_valid;
 	bool oom;                   /* a node could not be allocated */
 	char error[200];
@@ -92,6 +126,7 @@ struct allocator {
 	bool rover;                 /* keeps a next-fit rover */
 	bool bump;                  /* freed blocks die; the general list is only the tail */
 	bool classes;               /* keeps size-class lists */
+	bool by_size;               /* searches the general list by size (the size tree) */
 	/* Takes need bytes; returns the new used block or NIL, and fills in the record's
 	 * searched, chosen, remainder and fail fields. */
 	uint32_t (*alloc)(struct heap *h, uint64_t need);
@@ -113,20 +148,38 @@ bool spans_reserve(struct heap *h, uint32_t n);
 uint32_t block_new(struct heap *h);                      /* NIL when out of memory */
 void block_delete(struct heap *h, uint32_t b);
 uint32_t block_split(struct heap *h, uint32_t b, uint64_t low); /* new block after low bytes */
+uint32_t block_split_front(struct heap *h, uint32_t b, uint64_t low); /* new block: low bytes */
 void block_absorb_next(struct heap *h, uint32_t b);      /* b swallows its next block */
+void block_absorb_prev(struct heap *h, uint32_t b);      /* b swallows its previous block */
 void list_remove(struct heap *h, uint32_t b);
 void list_push_front(struct heap *h, unsigned list, uint32_t b);
 void list_push_back(struct heap *h, unsigned list, uint32_t b);
 void list_replace(struct heap *h, uint32_t a, uint32_t b);
 void list_insert_ordered(struct heap *h, uint32_t b);    /* general list, by the order */
+void list_entry_moved(struct heap *h, uint32_t b, uint64_t old_size); /* it changed in place */
 uint32_t list_following(const struct heap *h, uint32_t b); /* next in list, wrapping */
 void footprint_raise(struct heap *h, uint32_t b);        /* b left the free list */
+
+/* tree.c: the indexes */
+uint32_t tree_priority(uint32_t b);
+uint64_t order_key(const struct heap *h, uint32_t b);
+void tree_insert_before(struct heap *h, uint32_t *root, uint32_t b, uint32_t at);
+void tree_insert_by_size(struct heap *h, uint32_t b);
+void tree_remove(struct heap *h, enum tree_kind t, uint32_t *root, uint32_t b);
+void tree_update(struct heap *h, uint32_t b);            /* list tree: b's size changed */
+unsigned long tree_rank(const struct heap *h, enum tree_kind t, uint32_t b);
+uint32_t tree_fit(const struct heap *h, uint32_t root, uint64_t need, unsigned long *rank);
+uint32_t tree_fit_from(const struct heap *h, uint32_t b, uint64_t need);
+uint32_t tree_lower_bound(const struct heap *h, uint64_t size, unsigned long *below);
+uint32_t tree_last(const struct heap *h, uint32_t root, enum tree_kind t);
 
 /* freelist.c: what the free-list policies share */
 void search_scan(const struct heap *h, uint32_t start, uint64_t need,
 	int (*better)(uint64_t size, uint64_t best), bool stop_at_first,
 	struct search *out);
 void search_first(const struct heap *h, uint64_t need, struct search *out);
+void search_from(const struct heap *h, uint32_t start, uint64_t need, struct search *out);
+void search_by_size(const struct heap *h, uint64_t need, bool largest, struct search *out);
 uint32_t freelist_take(struct heap *h, const struct search *s, uint64_t need);
 uint32_t freelist_alloc(struct heap *h, uint64_t need);
 void freelist_release(struct heap *h, uint32_t b);

@@ -38,10 +38,60 @@ void search_scan(const struct heap *h, uint32_t start, uint64_t need,
 	}
 }
 
+/* The indexed form of a first-fit scan from `start`, wrapping: what search_scan with
+ * stop_at_first finds and counts, from the list tree. */
+void search_from(const struct heap *h, uint32_t start, uint64_t need, struct search *out)
+{
+	*out = (struct search){ .block = NIL };
+	if (start == NIL)
+		return;
+	unsigned long length = h->lists[0].length, from = 1;
+	uint32_t fit;
+	if (start == h->lists[0].head) {
+		fit = tree_fit(h, h->lists[0].root, need, &out->position);
+	} else {
+		from = tree_rank(h, TREE_LIST, start);
+		fit = tree_fit_from(h, start, need);
+		if (fit == NIL)         /* then the first fit, if any, lies before start */
+			fit = tree_fit(h, h->lists[0].root, need, &out->position);
+		else
+			out->position = tree_rank(h, TREE_LIST, fit);
+	}
+	if (fit == NIL) {
+		out->searched = out->skipped = length;
+		out->position = 0;
+		return;
+	}
+	out->block = fit;
+	out->searched = out->position >= from ? out->position - from + 1
+		: length - from + 1 + out->position;
+	out->skipped = out->searched - 1;
+}
+
+/* The indexed form of best- and worst-fit's full scan, from the size tree: the
+ * smallest (or largest) entry that fits, of equal sizes the earliest in the list;
+ * every entry is examined, and those below need are skipped. */
+void search_by_size(const struct heap *h, uint64_t need, bool largest, struct search *out)
+{
+	*out = (struct search){ .block = NIL, .searched = h->lists[0].length };
+	uint32_t fit = tree_lower_bound(h, need, &out->skipped);
+	if (fit != NIL && largest) {
+		unsigned long below;
+		fit = tree_lower_bound(h, h->blocks[tree_last(h, h->size_root, TREE_SIZE)].size, &below);
+	}
+	if (fit == NIL)
+		return;
+	out->block = fit;
+	out->position = tree_rank(h, TREE_LIST, fit);
+}
+
 /* First-fit's scan, which segregated fit also uses on its general list. */
 void search_first(const struct heap *h, uint64_t need, struct search *out)
 {
-	search_scan(h, h->lists[0].head, need, NULL, true, out);
+	if (h->indexed)
+		search_from(h, h->lists[0].head, need, out);
+	else
+		search_scan(h, h->lists[0].head, need, NULL, true, out);
 }
 
 static bool size_ordered(const struct heap *h)
@@ -68,33 +118,32 @@ static void rover_leave(struct heap *h, uint32_t b)
 	}
 }
 
-/* Split: the request takes the low end of the chosen entry; the remainder keeps the
- * entry's list place (re-sorted under size orders). Returns the used block. */
+/* Split: the request takes the low end of the chosen entry; the remainder is the
+ * entry itself, grown shorter in its list place (re-sorted under size orders).
+ * Returns the used block. */
 uint32_t freelist_take(struct heap *h, const struct search *s, uint64_t need)
 {
 	struct heap_record *r = &h->record;
-	uint32_t f = s->block;
-	r->chosen = (struct heap_range){ h->blocks[f].addr, h->blocks[f].size };
+	uint32_t f = s->block, used = f;
+	uint64_t size = h->blocks[f].size;
+	r->chosen = (struct heap_range){ h->blocks[f].addr, size };
 	r->chosen_pos = s->position;
 	if (h->allocator->rover)
-		h->rover = f;   /* so that rover_leave finds the entry after it */
-	if (h->blocks[f].size == need) {
+		h->rover = f;   /* the remainder, or else the entry after it (rover_leave) */
+	if (size == need) {
 		rover_leave(h, f);
 		list_remove(h, f);
 	} else {
-		uint32_t rest = block_split(h, f, need);
-		if (rest == NIL)
+		used = block_split_front(h, f, need);
+		if (used == NIL)
 			return NIL;
-		h->blocks[rest].state = BLOCK_FREE;
-		list_replace(h, f, rest);
-		list_resort(h, rest);
-		if (h->allocator->rover)
-			h->rover = rest;
-		r->remainder = (struct heap_range){ h->blocks[rest].addr, h->blocks[rest].size };
+		list_entry_moved(h, f, size);
+		list_resort(h, f);
+		r->remainder = (struct heap_range){ h->blocks[f].addr, h->blocks[f].size };
 	}
-	h->blocks[f].state = BLOCK_USED;
-	footprint_raise(h, f);
-	return f;
+	h->blocks[used].state = BLOCK_USED;
+	footprint_raise(h, used);
+	return used;
 }
 
 void freelist_note_failure(struct heap *h)
@@ -122,11 +171,17 @@ uint32_t freelist_alloc(struct heap *h, uint64_t need)
 /* Frees block b to the general list: with coalescing it first merges with the free
  * blocks just before and after it; then it is placed by the order rule. A block
  * freed into an empty list becomes the rover; a merge that swallows the rover's
- * block hands the rover to the merged block. */
+ * block hands the rover to the merged block.
+ *
+ * Under addr order the merged block's place is the place of the neighbour it merged
+ * with, so the indexed engine keeps that neighbour's entry, grown, where the
+ * reference takes it out and puts the merged block in again: the same list, for one
+ * tree update instead of a removal and an insertion. */
 void freelist_release(struct heap *h, uint32_t b)
 {
 	struct heap_record *r = &h->record;
-	bool swallowed_rover = false;
+	bool swallowed_rover = false, keep = h->indexed && h->config.order == ORDER_ADDR;
+	bool listed = false;        /* b is a kept entry */
 	unsigned merges = 0;
 	r->released = (struct heap_range){ h->blocks[b].addr, h->blocks[b].size };
 	h->blocks[b].state = BLOCK_FREE;
@@ -134,20 +189,36 @@ void freelist_release(struct heap *h, uint32_t b)
 	if (h->config.coalesce) {
 		uint32_t p = h->blocks[b].prev, n = h->blocks[b].next;
 		if (p != NIL && h->blocks[p].state == BLOCK_FREE) {
+			uint64_t old = h->blocks[p].size;
 			swallowed_rover |= h->rover == p;
-			list_remove(h, p);
+			if (!keep)
+				list_remove(h, p);
 			block_absorb_next(h, p);
+			if (keep)
+				list_entry_moved(h, p, old);
 			b = p;
+			listed = keep;
 			merges++;
 		}
 		if (n != NIL && h->blocks[n].state == BLOCK_FREE) {
+			uint64_t old = h->blocks[listed ? b : n].size;
 			swallowed_rover |= h->rover == n;
-			list_remove(h, n);
-			block_absorb_next(h, b);
+			if (keep && !listed) {
+				block_absorb_prev(h, n);
+				list_entry_moved(h, n, old);
+				b = n;
+				listed = true;
+			} else {
+				list_remove(h, n);
+				block_absorb_next(h, b);
+				if (listed)
+					list_entry_moved(h, b, old);
+			}
 			merges++;
 		}
 	}
-	list_insert_ordered(h, b);
+	if (!listed)
+		list_insert_ordered(h, b);
 	if (merges) {
 		r->merged = (struct heap_range){ h->blocks[b].addr, h->blocks[b].size };
 		r->merges += merges;
@@ -183,6 +254,7 @@ bool freelist_resize(struct heap *h, uint32_t b, uint64_t need)
 		h->blocks[n].addr += delta;
 		h->blocks[n].size -= delta;
 		h->blocks[b].size = need;
+		list_entry_moved(h, n, h->blocks[n].size + delta);
 		list_resort(h, n);
 		r->remainder = (struct heap_range){ h->blocks[n].addr, h->blocks[n].size };
 	}

@@ -104,12 +104,18 @@ heap *heap_new(const struct heap_config *config, uint32_t nids)
 		return NULL;
 	h->config = *config;
 	h->allocator = allocators[config->policy];
+	h->indexed = !config->reference;
+	h->by_size = h->indexed && h->allocator->by_size;
 	h->unused = NIL;
+	h->unused_spans = NIL;
 	h->rover = NIL;
+	h->size_root = NIL;
+	h->seq_back = UINT64_C(1) << 63;
+	h->seq_front = h->seq_back - 1;
 	h->top = config->base;
 	for (unsigned l = 0; l <= HEAP_MAX_CLASSES; l++)
-		h->lists[l] = (struct list){ .head = NIL, .tail = NIL };
-	h->nids = nids;
+		h->lists[l] = (struct list){ .head = NIL, .tail = NIL, .root = NIL };
+	h->nids = h->id_capacity = nids;
 	h->id_block = malloc((nids ? nids : 1) * sizeof *h->id_block);
 	uint32_t all = h->id_block ? block_new(h) : NIL;
 	if (all == NIL) {
@@ -128,29 +134,91 @@ heap *heap_new(const struct heap_config *config, uint32_t nids)
 	return h;
 }
 
-static void *copy_of(const void *p, size_t size)
+/* realloc that keeps the old block (the caller's) when it fails. */
+static void *regrown(void *p, size_t bytes)
 {
-	void *q = malloc(size ? size : 1);
-	if (q && size)
-		memcpy(q, p, size);
-	return q;
+	return realloc(p, bytes ? bytes : 1);
+}
+
+/* memcpy of n items, which may be none (and the arrays then NULL). */
+static void copy_items(void *dst, const void *src, uint32_t n, size_t size)
+{
+	if (n)
+		memcpy(dst, src, n * size);
+}
+
+/* Grows what is too small (to src's capacity), then copies the slots in use: those
+ * above nblocks and nspans were never written. The reference engine's positions are
+ * a cache, rebuilt when next asked for. Each array's capacity is raised only once it
+ * has grown, so dst stays whole when a later one fails. */
+int heap_copy(heap *dst, const heap *src)
+{
+	bool cache = !src->indexed;
+	if (dst->capacity < src->nblocks || (cache && !dst->positions)) {
+		uint32_t capacity = src->capacity > dst->capacity ? src->capacity : dst->capacity;
+		struct block *blocks = regrown(dst->blocks, capacity * sizeof *blocks);
+		if (!blocks)
+			return -1;
+		dst->blocks = blocks;
+		if (cache) {
+			unsigned long *positions = regrown(dst->positions, capacity * sizeof *positions);
+			if (!positions)
+				return -1;
+			dst->positions = positions;
+		}
+		dst->capacity = capacity;
+	}
+	if (dst->span_capacity < src->nspans) {
+		struct span *spans = regrown(dst->spans, src->span_capacity * sizeof *spans);
+		if (!spans)
+			return -1;
+		dst->spans = spans;
+		dst->span_capacity = src->span_capacity;
+	}
+	if (dst->id_capacity < src->nids) {
+		uint32_t *ids = regrown(dst->id_block, src->nids * sizeof *ids);
+		if (!ids)
+			return -1;
+		dst->id_block = ids;
+		dst->id_capacity = src->nids;
+	}
+	if (!cache) {
+		free(dst->positions);        /* an indexed heap has none */
+		dst->positions = NULL;
+	}
+	heap keep = *dst;
+	*dst = *src;
+	dst->blocks = keep.blocks;
+	dst->capacity = keep.capacity;
+	dst->positions = keep.positions;
+	dst->positions_valid = false;
+	dst->spans = keep.spans;
+	dst->span_capacity = keep.span_capacity;
+	dst->id_block = keep.id_block;
+	dst->id_capacity = keep.id_capacity;
+	copy_items(dst->blocks, src->blocks, src->nblocks, sizeof *src->blocks);
+	copy_items(dst->spans, src->spans, src->nspans, sizeof *src->spans);
+	copy_items(dst->id_block, src->id_block, src->nids, sizeof *src->id_block);
+	return 0;
 }
 
 heap *heap_clone(const heap *h)
 {
-	heap *c = malloc(sizeof *c);
+	heap *c = calloc(1, sizeof *c);
 	if (!c)
 		return NULL;
-	*c = *h;
-	c->blocks = copy_of(h->blocks, h->capacity * sizeof *h->blocks);
-	c->positions = copy_of(h->positions, h->capacity * sizeof *h->positions);
-	c->spans = copy_of(h->spans, h->span_capacity * sizeof *h->spans);
-	c->id_block = copy_of(h->id_block, h->nids * sizeof *h->id_block);
-	if (!c->blocks || !c->positions || !c->spans || !c->id_block) {
+	if (heap_copy(c, h) < 0) {
 		heap_free(c);
 		return NULL;
 	}
 	return c;
+}
+
+size_t heap_bytes(const heap *h)
+{
+	return sizeof *h + (size_t)h->capacity * sizeof *h->blocks +
+		(h->positions ? (size_t)h->capacity * sizeof *h->positions : 0) +
+		(size_t)h->span_capacity * sizeof *h->spans + (size_t)h->id_capacity * sizeof *h->id_block;
 }
 
 void heap_free(heap *h)
@@ -367,28 +435,42 @@ void heap_metrics(const heap *h, struct heap_metrics *m)
 		.dead = h->dead, .footprint = h->top - h->config.base,
 		.internal = h->used - h->live,
 	};
-	for (unsigned l = 0; l < heap_lists(h); l++)
+	if (h->indexed)
+		m->free_bytes = h->free_bytes;
+	for (unsigned l = 0; l < heap_lists(h); l++) {
+		if (h->indexed) {       /* the counts, and the trees' maxima */
+			uint32_t root = h->lists[l].root;
+			m->free_blocks += h->lists[l].length;
+			if (root != NIL && h->blocks[root].max > m->largest_free)
+				m->largest_free = h->blocks[root].max;
+			continue;
+		}
 		for (uint32_t b = h->lists[l].head; b != NIL; b = h->blocks[b].lnext) {
 			m->free_bytes += h->blocks[b].size;
 			m->free_blocks++;
 			if (h->blocks[b].size > m->largest_free)
 				m->largest_free = h->blocks[b].size;
 		}
+	}
 	m->frag = m->free_bytes ? 1.0 - (double)m->largest_free / (double)m->free_bytes : 0.0;
 }
 
-/* List positions are worked out once per step, when first asked for. */
-static void positions_update(const heap *h)
+/* The reference engine works list positions out once per step, when first asked
+ * for; the indexed one ranks a block in its list tree when asked. */
+static unsigned long list_position(const heap *h, uint32_t b)
 {
 	struct heap *mutable = (struct heap *)h;
+	if (h->indexed)
+		return tree_rank(h, TREE_LIST, b);
 	if (h->positions_valid)
-		return;
+		return h->positions[b];
 	for (unsigned l = 0; l < heap_lists(h); l++) {
 		unsigned long pos = 0;
-		for (uint32_t b = h->lists[l].head; b != NIL; b = h->blocks[b].lnext)
-			mutable->positions[b] = ++pos;
+		for (uint32_t x = h->lists[l].head; x != NIL; x = h->blocks[x].lnext)
+			mutable->positions[x] = ++pos;
 	}
 	mutable->positions_valid = true;
+	return h->positions[b];
 }
 
 /* Cursors hold the index of the next block plus one; SIZE_MAX once done. */
@@ -397,7 +479,6 @@ bool heap_block_next(const heap *h, size_t *cursor, struct heap_block *out)
 	uint32_t b = *cursor == 0 ? h->first : *cursor == SIZE_MAX ? NIL : (uint32_t)(*cursor - 1);
 	if (b == NIL)
 		return false;
-	positions_update(h);
 	const struct block *x = &h->blocks[b];
 	bool listed = x->state == BLOCK_FREE || x->state == BLOCK_SPARE;
 	*out = (struct heap_block){
@@ -406,7 +487,7 @@ bool heap_block_next(const heap *h, size_t *cursor, struct heap_block *out)
 		.requested = x->state == BLOCK_USED ? x->requested : 0,
 		.since = x->state == BLOCK_USED ? x->since : 0,
 		.list = listed ? x->list : 0,
-		.list_pos = listed ? h->positions[b] : 0,
+		.list_pos = listed ? list_position(h, b) : 0,
 	};
 	*cursor = x->next == NIL ? SIZE_MAX : (size_t)x->next + 1;
 	return true;

@@ -1,0 +1,375 @@
+/*
+ * test_fast.c - the indexed engine against the reference: the plain list scans
+ * (heap_config.reference) replay the same random traces side by side with the
+ * trees, and after every step everything either shows must be the same, field by
+ * field: the record, the metrics, every block, every list, the pointers, the address
+ * of every id. Both run the integrity check after every step (testutil.c), which
+ * on the indexed heap checks its trees too.
+ *
+ * Every policy, order and coalescing setting, under three geometries. Traces are
+ * seeded: a failure names its configuration, seed and step, and replays alike.
+ * DIVAVIZ_FAST_TRACES=N runs N traces per configuration instead of the default few.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "suites.h"
+#include "testutil.h"
+
+#define NIDS 48
+#define STEPS 300
+
+struct geometry {
+	uint64_t base, size, header, align;
+	unsigned nclasses;
+	uint64_t classes[6];
+};
+
+static const struct geometry geometries[] = {
+	{ 0, 4096, 8, 8, 0, { 0 } },                                   /* the defaults */
+	{ 1000, 1000, 0, 1, 6, { 4, 8, 12, 20, 36, 100 } },             /* malloc.py's */
+	{ UINT64_C(1) << 40, 8192, 16, 32, 5, { 48, 96, 192, 512, 2048 } },
+};
+#define NGEOMETRIES (sizeof geometries / sizeof geometries[0])
+#define NCONFIGS (POLICY_COUNT * ORDER_COUNT * 2 * NGEOMETRIES)
+
+static struct heap_config config_for(int i, bool reference)
+{
+	struct heap_config c;
+	heap_config_default(&c);
+	const struct geometry *g = &geometries[i % NGEOMETRIES];
+	i /= (int)NGEOMETRIES;
+	c.coalesce = i % 2 == 0;
+	i /= 2;
+	c.order = (enum heap_order)(i % ORDER_COUNT);
+	c.policy = (enum heap_policy)(i / ORDER_COUNT);
+	c.base = g->base;
+	c.size = g->size;
+	c.header = g->header;
+	c.align = g->align;
+	if (g->nclasses) {
+		c.nclasses = g->nclasses;
+		memcpy(c.classes, g->classes, sizeof g->classes);
+	}
+	c.reference = reference;
+	return c;
+}
+
+/* splitmix64: the traces are the same on every machine. */
+static uint64_t next_random(uint64_t *state)
+{
+	uint64_t z = (*state += UINT64_C(0x9e3779b97f4a7c15));
+	z = (z ^ (z >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
+	z = (z ^ (z >> 27)) * UINT64_C(0x94d049bb133111eb);
+	return z ^ (z >> 31);
+}
+
+static uint64_t below(uint64_t *state, uint64_t n)
+{
+	return n ? next_random(state) % n : 0;
+}
+
+/* A request: mostly small, often one of a few sizes (so that best- and worst-fit
+ * meet ties), sometimes tiny or zero, a large share of the heap, or more than the
+ * whole heap (a failed allocation). */
+static uint64_t request(uint64_t *state, uint64_t heap_size)
+{
+	switch (below(state, 20)) {
+	case 0: return below(state, 3);
+	case 1: return heap_size + below(state, heap_size);
+	case 2: case 3: return heap_size / 8 + below(state, heap_size / 2);
+	case 4: case 5: case 6: case 7: return 8 * (1 + below(state, 4));   /* equal sizes: ties */
+	default: return 1 + below(state, heap_size / 24 + 1);
+	}
+}
+
+enum id_state { ID_GONE_, ID_LIVE_, ID_NULL_ };
+
+/* The ids as the trace has left them: states and the live ones' requests. */
+struct ids {
+	enum id_state state[NIDS];
+	uint64_t requested[NIDS];
+};
+
+/* The next operation of a trace, valid for the ids' states: frees and reallocs of
+ * failed ids among them, reallocs that shrink, stay, grow a little or ask anew. */
+static struct heap_op random_op(uint64_t *state, const struct ids *ids, uint64_t heap_size)
+{
+	uint32_t id = (uint32_t)below(state, NIDS);
+	uint64_t pick = below(state, 100), old = ids->requested[id];
+	if (pick < 2)
+		return (struct heap_op){ .kind = OP_COMPACT };
+	if (ids->state[id] == ID_GONE_)
+		return (struct heap_op){ .kind = OP_ALLOC, .id = id, .size = request(state, heap_size) };
+	if (pick < 50)
+		return (struct heap_op){ .kind = OP_FREE, .id = id };
+	uint64_t size;
+	switch (below(state, 5)) {
+	case 0: size = old / 2; break;
+	case 1: size = old + 1 + below(state, 16); break;
+	case 2: size = old; break;
+	default: size = request(state, heap_size); break;
+	}
+	return (struct heap_op){ .kind = OP_REALLOC, .id = id, .size = size };
+}
+
+/* Where a difference was found, for the failure message. */
+struct where {
+	int config;
+	uint64_t seed;
+	unsigned long step;
+};
+
+/* Compares without ck_assert: check records every assertion that passes, which
+ * would cost more than the steps. */
+#define SAME(what, a, b) \
+	if ((a) != (b)) ck_abort_msg("config %d (%s, %s, coalesce %s), seed %llu, step %lu: %s differs: " \
+		"reference %llu, indexed %llu", w->config, heap_policy_name(cfg->policy), \
+		heap_order_name(cfg->order), cfg->coalesce ? "yes" : "no", \
+		(unsigned long long)w->seed, w->step, what, (unsigned long long)(a), \
+		(unsigned long long)(b))
+
+#define SAME_RANGE(what, a, b) do { \
+	SAME(what ".addr", (a).addr, (b).addr); \
+	SAME(what ".size", (a).size, (b).size); \
+} while (0)
+
+static void same_records(const struct where *w, const heap *ref, const heap *fast)
+{
+	const struct heap_config *cfg = heap_config_of(ref);
+	const struct heap_record *a = heap_last(ref), *b = heap_last(fast);
+	SAME("step", a->step, b->step);
+	SAME("op.kind", a->op.kind, b->op.kind);
+	SAME("op.id", a->op.id, b->op.id);
+	SAME("op.size", a->op.size, b->op.size);
+	SAME("how", a->how, b->how);
+	SAME("ok", a->ok, b->ok);
+	SAME("fail", a->fail, b->fail);
+	SAME("need", a->need, b->need);
+	SAME("addr", a->addr, b->addr);
+	SAME("old_addr", a->old_addr, b->old_addr);
+	SAME("block", a->block, b->block);
+	SAME("block_size", a->block_size, b->block_size);
+	SAME("searched", a->searched, b->searched);
+	SAME("skipped", a->skipped, b->skipped);
+	SAME_RANGE("chosen", a->chosen, b->chosen);
+	SAME("chosen_pos", a->chosen_pos, b->chosen_pos);
+	SAME_RANGE("remainder", a->remainder, b->remainder);
+	SAME_RANGE("merged", a->merged, b->merged);
+	SAME("merges", a->merges, b->merges);
+	SAME_RANGE("released", a->released, b->released);
+	SAME("class_size", a->class_size, b->class_size);
+	SAME_RANGE("span", a->span, b->span);
+	SAME("span_returned", a->span_returned, b->span_returned);
+	SAME("moved", a->moved, b->moved);
+	SAME("free_bytes_before", a->free_bytes_before, b->free_bytes_before);
+	SAME("largest_before", a->largest_before, b->largest_before);
+}
+
+static void same_views(const struct where *w, const heap *ref, const heap *fast)
+{
+	const struct heap_config *cfg = heap_config_of(ref);
+	struct heap_metrics a, b;
+	heap_metrics(ref, &a);
+	heap_metrics(fast, &b);
+	SAME("live", a.live, b.live);
+	SAME("live_blocks", a.live_blocks, b.live_blocks);
+	SAME("used", a.used, b.used);
+	SAME("free_bytes", a.free_bytes, b.free_bytes);
+	SAME("free_blocks", a.free_blocks, b.free_blocks);
+	SAME("largest_free", a.largest_free, b.largest_free);
+	SAME("dead", a.dead, b.dead);
+	SAME("footprint", a.footprint, b.footprint);
+	SAME("internal", a.internal, b.internal);
+	if (a.frag != b.frag)
+		ck_abort_msg("step %lu: frag differs", w->step);
+
+	size_t ca = 0, cb = 0;
+	struct heap_block x, y;
+	bool more;
+	while ((more = heap_block_next(ref, &ca, &x))) {
+		if (!heap_block_next(fast, &cb, &y))
+			ck_abort_msg("step %lu: fewer blocks", w->step);
+		SAME("block addr", x.addr, y.addr);
+		SAME("block size", x.size, y.size);
+		SAME("block state", x.state, y.state);
+		SAME("block id", x.id, y.id);
+		SAME("block requested", x.requested, y.requested);
+		SAME("block since", x.since, y.since);
+		SAME("block list", x.list, y.list);
+		SAME("block list_pos", x.list_pos, y.list_pos);
+	}
+	if (heap_block_next(fast, &cb, &y))
+		ck_abort_msg("step %lu: more blocks", w->step);
+
+	SAME("lists", heap_lists(ref), heap_lists(fast));
+	for (unsigned l = 0; l < heap_lists(ref); l++) {
+		SAME("list length", heap_list_length(ref, l), heap_list_length(fast, l));
+		struct heap_range r, s;
+		ca = cb = 0;
+		while (heap_list_next(ref, l, &ca, &r)) {
+			if (!heap_list_next(fast, l, &cb, &s))
+				ck_abort_msg("step %lu: list %u shorter", w->step, l);
+			SAME_RANGE("list entry", r, s);
+		}
+		if (heap_list_next(fast, l, &cb, &s))
+			ck_abort_msg("step %lu: list %u longer", w->step, l);
+	}
+	SAME("rover", heap_rover(ref), heap_rover(fast));
+	SAME("bump", heap_bump(ref), heap_bump(fast));
+	for (uint32_t id = 0; id < NIDS; id++)
+		SAME("heap_addr_of", heap_addr_of(ref, id), heap_addr_of(fast, id));
+}
+
+/* One step on every heap (each runs the integrity check: t_heap turned it on); the
+ * ids follow the reference's record. */
+static void step_all(heap *const *heaps, int n, const struct heap_op *op, struct ids *ids)
+{
+	for (int k = 0; k < n; k++)
+		if (heap_step(heaps[k], op) < 0)
+			ck_abort_msg("heap %d: %s", k, heap_error(heaps[k]));
+	const struct heap_record *r = heap_last(heaps[0]);
+	if (op->kind == OP_COMPACT)
+		return;
+	if (op->kind == OP_FREE) {
+		ids->state[op->id] = ID_GONE_;
+	} else if (r->ok) {
+		ids->state[op->id] = ID_LIVE_;
+		ids->requested[op->id] = op->size;
+	} else if (r->how == HOW_NEW) {
+		ids->state[op->id] = ID_NULL_;      /* a failed realloc keeps the old block */
+	}
+}
+
+static unsigned traces_per_config(void)
+{
+	const char *n = getenv("DIVAVIZ_FAST_TRACES");
+	return n && atoi(n) > 0 ? (unsigned)atoi(n) : 12;
+}
+
+/* Loop index _i: the configuration. Halfway through each trace a copy of the indexed
+ * heap (into a heap of another configuration and id count, reusing its memory) joins
+ * in and must go on exactly as the original. */
+START_TEST(same_as_reference)
+{
+	struct heap_config rc = config_for(_i, true), fc = config_for(_i, false);
+	struct heap_config other = config_for((int)NCONFIGS - 1 - _i, _i % 2 == 0);
+	for (unsigned t = 0; t < traces_per_config(); t++) {
+		uint64_t seed = (uint64_t)_i * 1000 + t, state = seed;
+		heap *heaps[3] = { t_heap(&rc, NIDS), t_heap(&fc, NIDS), t_heap(&other, 1 + t % 64) };
+		int n = 2;
+		struct ids ids = { .state = { ID_GONE_ } };
+		struct where w = { _i, seed, 0 };
+		for (w.step = 1; w.step <= STEPS; w.step++) {
+			if (w.step == STEPS / 2) {
+				if (heap_copy(heaps[2], heaps[1]) < 0)
+					ck_abort_msg("heap_copy: out of memory");
+				n = 3;
+			}
+			struct heap_op op = random_op(&state, &ids, rc.size);
+			step_all(heaps, n, &op, &ids);
+			for (int k = 1; k < n; k++) {
+				same_records(&w, heaps[0], heaps[k]);
+				same_views(&w, heaps[0], heaps[k]);
+			}
+		}
+		for (int k = 0; k < 3; k++)
+			heap_free(heaps[k]);
+	}
+}
+END_TEST
+
+/* ---- copies: heap_copy reuses the destination's memory ---- */
+
+/* A first-fit heap of 64K with 200 blocks, every other one freed. */
+static heap *busy(bool reference)
+{
+	struct heap_config c;
+	heap_config_default(&c);
+	c.size = 65536;
+	c.reference = reference;
+	heap *h = t_heap(&c, 200);
+	for (uint32_t id = 0; id < 200; id++)
+		t_alloc(h, id, 40 + id % 7 * 8);
+	for (uint32_t id = 0; id < 200; id += 2)
+		t_free(h, id);
+	return h;
+}
+
+/* Both heaps replay the same operations and must show the same all along. */
+static void replay_alike(heap *a, heap *b, uint64_t seed)
+{
+	struct ids ids = { .state = { ID_GONE_ } };
+	for (uint32_t id = 0; id < NIDS && id < 200; id++)
+		if (heap_addr_of(a, id) != HEAP_NO_ADDR) {
+			ids.state[id] = ID_LIVE_;
+			ids.requested[id] = 1;
+		}
+	uint64_t state = seed;
+	struct where w = { -1, seed, 0 };
+	heap *both[2] = { a, b };
+	for (w.step = 1; w.step <= 100; w.step++) {
+		struct heap_op op = random_op(&state, &ids, heap_config_of(a)->size);
+		step_all(both, 2, &op, &ids);
+		same_records(&w, a, b);
+		same_views(&w, a, b);
+	}
+}
+
+START_TEST(copy_reuses_memory)
+{
+	heap *big = busy(false), *small = t_heap(NULL, 4);
+	size_t held = heap_bytes(big);
+	ck_assert_uint_gt(held, heap_bytes(small));
+	ck_assert_int_eq(heap_copy(big, small), 0);
+	ck_assert_uint_eq(heap_bytes(big), held);       /* nothing shrank, nothing grew */
+	ck_assert_str_eq(t_blocks(big), t_blocks(small));
+	ck_assert_uint_eq(heap_steps(big), 0);
+	t_alloc(small, 3, 100);
+	t_alloc(big, 3, 100);
+	ck_assert_str_eq(t_blocks(big), "U0+112 F112+3984");
+	ck_assert_str_eq(t_blocks(small), "U0+112 F112+3984");
+	heap_free(big);
+	heap_free(small);
+}
+END_TEST
+
+/* A small heap grows to hold a big one, whichever engine each was made for, and then
+ * steps exactly as the original does. */
+START_TEST(copy_grows_and_crosses_engines)
+{
+	for (int k = 0; k < 4; k++) {
+		bool src_reference = k & 1, dst_reference = k & 2;
+		heap *src = busy(src_reference), *dst = NULL;
+		struct heap_config c;
+		heap_config_default(&c);
+		c.reference = dst_reference;
+		dst = t_heap(&c, 2);
+		ck_assert_int_eq(heap_copy(dst, src), 0);
+		ck_assert_uint_eq(heap_bytes(dst), heap_bytes(src));
+		ck_assert_str_eq(t_blocks(dst), t_blocks(src));
+		replay_alike(src, dst, (uint64_t)k);
+		heap *clone = heap_clone(src);
+		ck_assert_ptr_nonnull(clone);
+		replay_alike(src, clone, (uint64_t)k + 10);
+		heap_free(clone);
+		heap_free(src);
+		heap_free(dst);
+	}
+}
+END_TEST
+
+Suite *fast_suite(void)
+{
+	Suite *s = suite_create("fast");
+	TCase *tc = tcase_create("Core");
+	tcase_set_timeout(tc, 30);
+	tcase_add_loop_test(tc, same_as_reference, 0, (int)NCONFIGS);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("Copy");
+	tcase_add_test(tc, copy_reuses_memory);
+	tcase_add_test(tc, copy_grows_and_crosses_engines);
+	suite_add_tcase(s, tc);
+	return s;
+}
