@@ -154,12 +154,21 @@ static void copy_items(void *dst, const void *src, uint32_t n, size_t size)
 int heap_copy(heap *dst, const heap *src)
 {
 	bool cache = !src->indexed;
-	if (dst->capacity < src->nblocks || (cache && !dst->positions)) {
+	if (dst->capacity < src->nblocks || (cache && !dst->positions) ||
+		(src->indexed && !dst->nodes[TREE_LIST]) || (src->by_size && !dst->nodes[TREE_SIZE])) {
 		uint32_t capacity = src->capacity > dst->capacity ? src->capacity : dst->capacity;
 		struct block *blocks = regrown(dst->blocks, capacity * sizeof *blocks);
 		if (!blocks)
 			return -1;
 		dst->blocks = blocks;
+		for (int t = TREE_LIST; t <= TREE_SIZE; t++) {
+			if (t == TREE_LIST ? !src->indexed : !src->by_size)
+				continue;
+			struct tree_node *nodes = regrown(dst->nodes[t], capacity * sizeof *nodes);
+			if (!nodes)
+				return -1;
+			dst->nodes[t] = nodes;
+		}
 		if (cache) {
 			unsigned long *positions = regrown(dst->positions, capacity * sizeof *positions);
 			if (!positions)
@@ -186,9 +195,16 @@ int heap_copy(heap *dst, const heap *src)
 		free(dst->positions);        /* an indexed heap has none */
 		dst->positions = NULL;
 	}
+	for (int t = TREE_LIST; t <= TREE_SIZE; t++)
+		if (t == TREE_LIST ? !src->indexed : !src->by_size) {
+			free(dst->nodes[t]);     /* nor has a heap without the tree */
+			dst->nodes[t] = NULL;
+		}
 	heap keep = *dst;
 	*dst = *src;
 	dst->blocks = keep.blocks;
+	dst->nodes[TREE_LIST] = keep.nodes[TREE_LIST];
+	dst->nodes[TREE_SIZE] = keep.nodes[TREE_SIZE];
 	dst->capacity = keep.capacity;
 	dst->positions = keep.positions;
 	dst->positions_valid = false;
@@ -197,6 +213,9 @@ int heap_copy(heap *dst, const heap *src)
 	dst->id_block = keep.id_block;
 	dst->id_capacity = keep.id_capacity;
 	copy_items(dst->blocks, src->blocks, src->nblocks, sizeof *src->blocks);
+	for (int t = TREE_LIST; t <= TREE_SIZE; t++)
+		if (src->nodes[t])
+			copy_items(dst->nodes[t], src->nodes[t], src->nblocks, sizeof *src->nodes[t]);
 	copy_items(dst->spans, src->spans, src->nspans, sizeof *src->spans);
 	copy_items(dst->id_block, src->id_block, src->nids, sizeof *src->id_block);
 	return 0;
@@ -217,6 +236,8 @@ heap *heap_clone(const heap *h)
 size_t heap_bytes(const heap *h)
 {
 	return sizeof *h + (size_t)h->capacity * sizeof *h->blocks +
+		(h->nodes[TREE_LIST] ? (size_t)h->capacity * sizeof *h->nodes[TREE_LIST] : 0) +
+		(h->nodes[TREE_SIZE] ? (size_t)h->capacity * sizeof *h->nodes[TREE_SIZE] : 0) +
 		(h->positions ? (size_t)h->capacity * sizeof *h->positions : 0) +
 		(size_t)h->span_capacity * sizeof *h->spans + (size_t)h->id_capacity * sizeof *h->id_block;
 }
@@ -226,6 +247,8 @@ void heap_free(heap *h)
 	if (!h)
 		return;
 	free(h->blocks);
+	free(h->nodes[TREE_LIST]);
+	free(h->nodes[TREE_SIZE]);
 	free(h->positions);
 	free(h->spans);
 	free(h->id_block);
@@ -441,8 +464,8 @@ void heap_metrics(const heap *h, struct heap_metrics *m)
 		if (h->indexed) {       /* the counts, and the trees' maxima */
 			uint32_t root = h->lists[l].root;
 			m->free_blocks += h->lists[l].length;
-			if (root != NIL && h->blocks[root].max > m->largest_free)
-				m->largest_free = h->blocks[root].max;
+			if (root != NIL && h->nodes[TREE_LIST][root].aux > m->largest_free)
+				m->largest_free = h->nodes[TREE_LIST][root].aux;
 			continue;
 		}
 		for (uint32_t b = h->lists[l].head; b != NIL; b = h->blocks[b].lnext) {
