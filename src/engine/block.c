@@ -19,6 +19,22 @@ uint32_t capacity_for(uint32_t capacity, uint32_t used, uint32_t n, uint32_t fir
 	return capacity;
 }
 
+/* Grows the node arrays of the trees asked for (the list tree, the size tree) to
+ * `capacity` slots. False when out of memory; what grew stays grown. */
+bool nodes_grow(struct tree_node **nodes, bool list, bool size, uint32_t capacity)
+{
+	bool wanted[2] = { [TREE_LIST] = list, [TREE_SIZE] = size };
+	for (int t = TREE_LIST; t <= TREE_SIZE; t++) {
+		if (!wanted[t])
+			continue;
+		struct tree_node *grown = realloc(nodes[t], capacity * sizeof *grown);
+		if (!grown)
+			return false;
+		nodes[t] = grown;
+	}
+	return true;
+}
+
 /* Makes room for n more blocks without moving them again. False when out of memory
  * (nothing changed then). */
 bool blocks_reserve(struct heap *h, uint32_t n)
@@ -32,14 +48,8 @@ bool blocks_reserve(struct heap *h, uint32_t n)
 	if (!blocks)
 		return false;
 	h->blocks = blocks;
-	for (int t = TREE_LIST; t <= TREE_SIZE; t++) {
-		if (t == TREE_LIST ? !h->indexed : !h->by_size)
-			continue;
-		struct tree_node *nodes = realloc(h->nodes[t], capacity * sizeof *nodes);
-		if (!nodes)
-			return false;
-		h->nodes[t] = nodes;
-	}
+	if (!nodes_grow(h->nodes, h->indexed, h->by_size, capacity))
+		return false;
 	if (!h->indexed) {
 		unsigned long *positions = realloc(h->positions, capacity * sizeof *positions);
 		if (!positions)

@@ -149,6 +149,7 @@ extern const struct allocator allocator_bump, allocator_first, allocator_next,
 /* block.c: nodes and lists */
 uint32_t capacity_for(uint32_t capacity, uint32_t used, uint32_t n, uint32_t first);
 bool blocks_reserve(struct heap *h, uint32_t n);
+bool nodes_grow(struct tree_node **nodes, bool list, bool size, uint32_t capacity);
 bool spans_reserve(struct heap *h, uint32_t n);
 uint32_t block_new(struct heap *h);                      /* NIL when out of memory */
 void block_delete(struct heap *h, uint32_t b);

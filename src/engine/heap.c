@@ -161,14 +161,8 @@ int heap_copy(heap *dst, const heap *src)
 		if (!blocks)
 			return -1;
 		dst->blocks = blocks;
-		for (int t = TREE_LIST; t <= TREE_SIZE; t++) {
-			if (t == TREE_LIST ? !src->indexed : !src->by_size)
-				continue;
-			struct tree_node *nodes = regrown(dst->nodes[t], capacity * sizeof *nodes);
-			if (!nodes)
-				return -1;
-			dst->nodes[t] = nodes;
-		}
+		if (!nodes_grow(dst->nodes, src->indexed, src->by_size, capacity))
+			return -1;
 		if (cache) {
 			unsigned long *positions = regrown(dst->positions, capacity * sizeof *positions);
 			if (!positions)
