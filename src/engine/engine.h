@@ -23,7 +23,8 @@
  *
  * The indexes (all but the reference engine, config.reference): every list is also
  * a treap over its entries in list order (nodes[TREE_LIST], root in struct list),
- * each node counting its subtree's entries and holding their largest size; under
+ * each node counting its subtree's entries and holding their largest size (but where
+ * the size tree is kept, which knows the largest entry); under
  * best- and worst-fit the general list is a second treap too, ordered by size and
  * then by an order key (nodes[TREE_SIZE], root size_root): the entry's address under
  * addr order, else when it was placed (counting down for the front, up elsewhere),
@@ -60,8 +61,8 @@ struct tree_node {
 	uint32_t up, left, right;   /* NIL when absent */
 	uint32_t count;             /* entries in this subtree */
 	uint64_t size;              /* the block's size, here for the walks down */
-	uint64_t aux;               /* list tree: the subtree's largest size;
-	                               size tree: the order key */
+	uint64_t aux;               /* list tree: the subtree's largest size (not
+	                               kept by_size); size tree: the order key */
 };
 
 struct block {

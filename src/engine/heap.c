@@ -445,6 +445,16 @@ unsigned long heap_steps(const heap *h)
 	return h->steps;
 }
 
+/* The indexed engine's largest entry of list l: the size tree's last entry under
+ * best- and worst-fit, else the list tree's maximum. */
+static uint64_t largest_entry(const heap *h, unsigned l)
+{
+	uint32_t b = h->by_size ? tree_last(h, h->size_root, TREE_SIZE) : h->lists[l].root;
+	if (b == NIL)
+		return 0;
+	return h->by_size ? h->blocks[b].size : h->nodes[TREE_LIST][b].aux;
+}
+
 void heap_metrics(const heap *h, struct heap_metrics *m)
 {
 	*m = (struct heap_metrics){
@@ -455,11 +465,11 @@ void heap_metrics(const heap *h, struct heap_metrics *m)
 	if (h->indexed)
 		m->free_bytes = h->free_bytes;
 	for (unsigned l = 0; l < heap_lists(h); l++) {
-		if (h->indexed) {       /* the counts, and the trees' maxima */
-			uint32_t root = h->lists[l].root;
+		if (h->indexed) {       /* the counts, and the trees' largest entries */
+			uint64_t largest = largest_entry(h, l);
 			m->free_blocks += h->lists[l].length;
-			if (root != NIL && h->nodes[TREE_LIST][root].aux > m->largest_free)
-				m->largest_free = h->nodes[TREE_LIST][root].aux;
+			if (largest > m->largest_free)
+				m->largest_free = largest;
 			continue;
 		}
 		for (uint32_t b = h->lists[l].head; b != NIL; b = h->blocks[b].lnext) {

@@ -4,7 +4,8 @@
  *
  * The list tree of a list holds its entries in list order (the tree has no key:
  * entries go in before a given entry, as in the linked list), each node counting the
- * entries of its subtree and holding their largest size. So
+ * entries of its subtree and holding their largest size (but under best- and
+ * worst-fit, which do not search this tree). So
  *   first fit      = the leftmost node whose subtree maximum is >= need,
  *   list position  = the node's rank (entries before it in the in-order walk, + 1),
  * each one walk down or up the tree.
@@ -66,12 +67,19 @@ static bool pull_max(struct heap *h, uint32_t b)
 	return changed;
 }
 
+/* Whether tree t keeps its subtrees' largest sizes: the list trees do, but for the
+ * general list of best- and worst-fit, whose size tree knows its largest entry. */
+static bool keeps_maxima(const struct heap *h, enum tree_kind t)
+{
+	return t == TREE_LIST && !h->by_size;
+}
+
 /* Recomputes b's subtree figures from its children's. */
 static void pull(struct heap *h, enum tree_kind t, uint32_t b)
 {
 	struct tree_node *x = node(h, t, b);
 	x->count = 1 + count_of(h, t, x->left) + count_of(h, t, x->right);
-	if (t == TREE_LIST)
+	if (keeps_maxima(h, t))
 		pull_max(h, b);
 }
 
@@ -80,7 +88,7 @@ static void pull(struct heap *h, enum tree_kind t, uint32_t b)
  * they change. */
 static void pull_path(struct heap *h, enum tree_kind t, uint32_t b, int delta, uint64_t size)
 {
-	bool maxima = t == TREE_LIST;
+	bool maxima = keeps_maxima(h, t);
 	for (; b != NIL; b = cnode(h, t, b)->up) {
 		struct tree_node *x = node(h, t, b);
 		x->count = delta > 0 ? x->count + 1 : x->count - 1;
@@ -259,8 +267,9 @@ void tree_remove(struct heap *h, enum tree_kind t, uint32_t *root, uint32_t b)
 void tree_update(struct heap *h, uint32_t b)
 {
 	node(h, TREE_LIST, b)->size = h->blocks[b].size;
-	for (; b != NIL && pull_max(h, b); b = cnode(h, TREE_LIST, b)->up)
-		;
+	if (keeps_maxima(h, TREE_LIST))
+		for (; b != NIL && pull_max(h, b); b = cnode(h, TREE_LIST, b)->up)
+			;
 }
 
 /* b's 1-based place in the in-order walk of its tree. */
