@@ -5,7 +5,6 @@
 
 #include "engine.h"
 
-
 /* The capacity, doubling from `first`, that holds used + n slots, all of them
  * indices below NIL - 1; 0 when no capacity can. */
 uint32_t capacity_for(uint32_t capacity, uint32_t used, uint32_t n, uint32_t first)

@@ -197,25 +197,26 @@ static bool check_node(const struct heap *h, struct verdict *v, enum tree_kind t
 }
 
 /* The entry after b in the tree's in-order walk (NIL after the last), in at most
- * nblocks steps; `lost` says when a damaged tree took more. */
+ * nblocks steps; *lost is set when a damaged tree took more. */
 static uint32_t tree_next(const struct heap *h, enum tree_kind t, uint32_t b, bool *lost)
 {
-	uint32_t steps = 0;
+	uint32_t steps = 0, p;
 	if (tlink(h, t, b)->right != NIL) {
-		for (b = tlink(h, t, b)->right; tlink(h, t, b)->left != NIL; b = tlink(h, t, b)->left)
-			if (++steps > h->nblocks)
-				return *lost = true, NIL;
-		return b;
+		for (b = tlink(h, t, b)->right; tlink(h, t, b)->left != NIL && steps++ <= h->nblocks;)
+			b = tlink(h, t, b)->left;
+		p = b;
+	} else {
+		for (p = tlink(h, t, b)->up; p != NIL && tlink(h, t, p)->right == b && steps++ <= h->nblocks;) {
+			b = p;
+			p = tlink(h, t, p)->up;
+		}
 	}
-	uint32_t p = tlink(h, t, b)->up;
-	for (; p != NIL && tlink(h, t, p)->right == b; b = p, p = tlink(h, t, p)->up)
-		if (++steps > h->nblocks)
-			return *lost = true, NIL;
+	*lost = steps > h->nblocks;
 	return p;
 }
 
-/* One tree over list l: every entry a sound node, as many nodes as entries, and the
- * in-order walk `in_order` says is right (list order, or size order). */
+/* One tree over list l: every entry a sound node, as many nodes as entries, and an
+ * in-order walk that is the list (list tree) or ascends (size tree). */
 static void check_tree(const struct heap *h, struct verdict *v, enum tree_kind t, unsigned l,
 	uint32_t root)
 {
