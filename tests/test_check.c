@@ -9,10 +9,10 @@
 #include "testutil.h"
 #include "../src/engine/engine.h"
 
-/* A next-fit heap, addr order, with holes: F U F U F (tail). */
-static heap *sample(void)
+/* A heap with holes: F U F U F (tail). */
+static heap *sample_of(enum heap_policy policy, enum heap_order order)
 {
-	struct heap_config cfg = t_ostep(POLICY_NEXT, ORDER_ADDR, true);
+	struct heap_config cfg = t_ostep(policy, order, true);
 	heap *h = t_heap(&cfg, 4);
 	t_alloc(h, 0, 10);
 	t_alloc(h, 1, 20);
@@ -22,6 +22,12 @@ static heap *sample(void)
 	t_free(h, 2);
 	ck_assert_str_eq(t_blocks(h), "F1000+10 U1010+20 F1030+30 U1060+10 F1070+30");
 	return h;
+}
+
+/* The sample most tests break: next-fit, addr order. */
+static heap *sample(void)
+{
+	return sample_of(POLICY_NEXT, ORDER_ADDR);
 }
 
 static uint32_t block_at(const heap *h, uint64_t addr)
@@ -146,15 +152,15 @@ static uint32_t list_root(const heap *h)
 	return h->lists[0].root;
 }
 
-static struct tree_link *link_at(heap *h, enum tree_kind t, uint32_t b)
+static struct tree_node *link_at(heap *h, enum tree_kind t, uint32_t b)
 {
-	return &h->blocks[b].link[t];
+	return &h->nodes[t][b];
 }
 
 /* A node of the list tree below the root. */
 static uint32_t below_root(heap *h)
 {
-	struct tree_link *r = link_at(h, TREE_LIST, list_root(h));
+	struct tree_node *r = link_at(h, TREE_LIST, list_root(h));
 	ck_assert(r->left != NIL || r->right != NIL);
 	return r->left != NIL ? r->left : r->right;
 }
@@ -170,7 +176,7 @@ END_TEST
 START_TEST(catches_a_wrong_tree_maximum)
 {
 	heap *h = sample();
-	h->blocks[below_root(h)].max = 29;
+	link_at(h, TREE_LIST, below_root(h))->aux = 29;
 	expect(h, "list tree of list 0: the maximum is wrong");
 }
 END_TEST
@@ -180,7 +186,7 @@ END_TEST
 START_TEST(catches_a_tree_out_of_list_order)
 {
 	heap *h = sample();
-	struct tree_link *r = link_at(h, TREE_LIST, list_root(h));
+	struct tree_node *r = link_at(h, TREE_LIST, list_root(h));
 	uint32_t left = r->left;
 	r->left = r->right;
 	r->right = left;
@@ -191,15 +197,15 @@ END_TEST
 /* b's count and maximum from its children's, as the engine keeps them. */
 static void refigure(heap *h, uint32_t b)
 {
-	struct tree_link *x = link_at(h, TREE_LIST, b);
+	struct tree_node *x = link_at(h, TREE_LIST, b);
 	uint32_t kids[2] = { x->left, x->right };
 	x->count = 1;
-	h->blocks[b].max = h->blocks[b].size;
+	x->aux = x->size;
 	for (int i = 0; i < 2; i++)
 		if (kids[i] != NIL) {
 			x->count += link_at(h, TREE_LIST, kids[i])->count;
-			if (h->blocks[kids[i]].max > h->blocks[b].max)
-				h->blocks[b].max = h->blocks[kids[i]].max;
+			if (link_at(h, TREE_LIST, kids[i])->aux > x->aux)
+				x->aux = link_at(h, TREE_LIST, kids[i])->aux;
 		}
 }
 
@@ -209,7 +215,7 @@ START_TEST(catches_a_priority_inversion)
 {
 	heap *h = sample();
 	uint32_t r = list_root(h), c = below_root(h);
-	struct tree_link *R = link_at(h, TREE_LIST, r), *C = link_at(h, TREE_LIST, c);
+	struct tree_node *R = link_at(h, TREE_LIST, r), *C = link_at(h, TREE_LIST, c);
 	bool from_left = R->left == c;
 	uint32_t inner = from_left ? C->right : C->left;   /* moves from c to r */
 	if (from_left) {
@@ -230,6 +236,19 @@ START_TEST(catches_a_priority_inversion)
 }
 END_TEST
 
+/* A node keeps a copy of its block's size for the walks down the tree. */
+START_TEST(catches_a_stale_size_in_a_tree)
+{
+	heap *h = sample();
+	h->blocks[block_at(h, 1030)].size--;
+	h->blocks[block_at(h, 1060)].size++;    /* the tiling still holds */
+	h->blocks[block_at(h, 1060)].addr--;
+	h->free_bytes--;
+	h->used++;
+	expect(h, "list tree of list 0: a stale size at 0x406");
+}
+END_TEST
+
 START_TEST(catches_an_entry_missing_from_the_tree)
 {
 	heap *h = sample();
@@ -246,25 +265,16 @@ START_TEST(catches_a_wrong_free_byte_count)
 }
 END_TEST
 
-/* sample() under best-fit, whose general list is also a tree by size. */
+/* The sample under best-fit, whose general list is also a tree by size. */
 static heap *sample_by_size(enum heap_order order)
 {
-	struct heap_config cfg = t_ostep(POLICY_BEST, order, true);
-	heap *h = t_heap(&cfg, 4);
-	t_alloc(h, 0, 10);
-	t_alloc(h, 1, 20);
-	t_alloc(h, 2, 30);
-	t_alloc(h, 3, 10);
-	t_free(h, 0);
-	t_free(h, 2);
-	ck_assert_str_eq(t_blocks(h), "F1000+10 U1010+20 F1030+30 U1060+10 F1070+30");
-	return h;
+	return sample_of(POLICY_BEST, order);
 }
 
 START_TEST(catches_a_size_tree_out_of_order)
 {
 	heap *h = sample_by_size(ORDER_ADDR);
-	struct tree_link *r = link_at(h, TREE_SIZE, h->size_root);
+	struct tree_node *r = link_at(h, TREE_SIZE, h->size_root);
 	uint32_t left = r->left;
 	r->left = r->right;
 	r->right = left;
@@ -278,7 +288,7 @@ START_TEST(catches_order_keys_against_the_list)
 {
 	heap *h = sample_by_size(ORDER_LIFO);
 	ck_assert_str_eq(t_list(h, 0), "[1030,30] [1000,10] [1070,30]");
-	h->blocks[block_at(h, 1000)].seq = UINT64_MAX;
+	link_at(h, TREE_SIZE, block_at(h, 1000))->aux = UINT64_MAX;
 	expect(h, "the free list's order keys disagree with its order at 0x42e");
 }
 END_TEST
@@ -338,6 +348,7 @@ Suite *check_suite(void)
 	tcase_add_test(tc, catches_a_wrong_tree_maximum);
 	tcase_add_test(tc, catches_a_tree_out_of_list_order);
 	tcase_add_test(tc, catches_a_priority_inversion);
+	tcase_add_test(tc, catches_a_stale_size_in_a_tree);
 	tcase_add_test(tc, catches_an_entry_missing_from_the_tree);
 	tcase_add_test(tc, catches_a_wrong_free_byte_count);
 	tcase_add_test(tc, catches_a_size_tree_out_of_order);

@@ -8,7 +8,8 @@
  *
  * Every policy, order and coalescing setting, under three geometries. Traces are
  * seeded: a failure names its configuration, seed and step, and replays alike.
- * DIVAVIZ_FAST_TRACES=N runs N traces per configuration instead of the default few.
+ * DIVAVIZ_FAST_TRACES=N runs N traces per configuration instead of 12, and
+ * DIVAVIZ_FAST_SEED=S other traces than the default ones.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -123,82 +124,55 @@ struct where {
 
 /* Compares without ck_assert: check records every assertion that passes, which
  * would cost more than the steps. */
-#define SAME(what, a, b) \
-	if ((a) != (b)) ck_abort_msg("config %d (%s, %s, coalesce %s), seed %llu, step %lu: %s differs: " \
-		"reference %llu, indexed %llu", w->config, heap_policy_name(cfg->policy), \
-		heap_order_name(cfg->order), cfg->coalesce ? "yes" : "no", \
-		(unsigned long long)w->seed, w->step, what, (unsigned long long)(a), \
-		(unsigned long long)(b))
-
-#define SAME_RANGE(what, a, b) do { \
-	SAME(what ".addr", (a).addr, (b).addr); \
-	SAME(what ".size", (a).size, (b).size); \
+#define SAME(what, a, b) do { \
+	if ((a) != (b)) \
+		ck_abort_msg("config %d (%s, %s, coalesce %s), seed %llu, step %lu: %s differs: " \
+			"reference %llu, indexed %llu", w->config, heap_policy_name(cfg->policy), \
+			heap_order_name(cfg->order), cfg->coalesce ? "yes" : "no", \
+			(unsigned long long)w->seed, w->step, what, (unsigned long long)(a), \
+			(unsigned long long)(b)); \
 } while (0)
+
+/* The fields of what the engine shows, each compared as x.field == y.field. */
+#define RECORD_FIELDS(F) F(step) F(op.kind) F(op.id) F(op.size) F(how) F(ok) F(fail) \
+	F(need) F(addr) F(old_addr) F(block) F(block_size) F(searched) F(skipped) \
+	F(chosen.addr) F(chosen.size) F(chosen_pos) F(remainder.addr) F(remainder.size) \
+	F(merged.addr) F(merged.size) F(merges) F(released.addr) F(released.size) \
+	F(class_size) F(span.addr) F(span.size) F(span_returned) F(moved) \
+	F(free_bytes_before) F(largest_before)
+#define METRIC_FIELDS(F) F(live) F(live_blocks) F(used) F(free_bytes) F(free_blocks) \
+	F(largest_free) F(dead) F(footprint) F(internal)
+#define BLOCK_FIELDS(F) F(addr) F(size) F(state) F(id) F(requested) F(since) F(list) F(list_pos)
+#define SAME_FIELD(field) SAME(#field, x.field, y.field);
 
 static void same_records(const struct where *w, const heap *ref, const heap *fast)
 {
 	const struct heap_config *cfg = heap_config_of(ref);
-	const struct heap_record *a = heap_last(ref), *b = heap_last(fast);
-	SAME("step", a->step, b->step);
-	SAME("op.kind", a->op.kind, b->op.kind);
-	SAME("op.id", a->op.id, b->op.id);
-	SAME("op.size", a->op.size, b->op.size);
-	SAME("how", a->how, b->how);
-	SAME("ok", a->ok, b->ok);
-	SAME("fail", a->fail, b->fail);
-	SAME("need", a->need, b->need);
-	SAME("addr", a->addr, b->addr);
-	SAME("old_addr", a->old_addr, b->old_addr);
-	SAME("block", a->block, b->block);
-	SAME("block_size", a->block_size, b->block_size);
-	SAME("searched", a->searched, b->searched);
-	SAME("skipped", a->skipped, b->skipped);
-	SAME_RANGE("chosen", a->chosen, b->chosen);
-	SAME("chosen_pos", a->chosen_pos, b->chosen_pos);
-	SAME_RANGE("remainder", a->remainder, b->remainder);
-	SAME_RANGE("merged", a->merged, b->merged);
-	SAME("merges", a->merges, b->merges);
-	SAME_RANGE("released", a->released, b->released);
-	SAME("class_size", a->class_size, b->class_size);
-	SAME_RANGE("span", a->span, b->span);
-	SAME("span_returned", a->span_returned, b->span_returned);
-	SAME("moved", a->moved, b->moved);
-	SAME("free_bytes_before", a->free_bytes_before, b->free_bytes_before);
-	SAME("largest_before", a->largest_before, b->largest_before);
+	struct heap_record x = *heap_last(ref), y = *heap_last(fast);
+	RECORD_FIELDS(SAME_FIELD)
+}
+
+static void same_metrics(const struct where *w, const heap *ref, const heap *fast)
+{
+	const struct heap_config *cfg = heap_config_of(ref);
+	struct heap_metrics x, y;
+	heap_metrics(ref, &x);
+	heap_metrics(fast, &y);
+	METRIC_FIELDS(SAME_FIELD)
+	if (x.frag != y.frag)
+		ck_abort_msg("step %lu: frag differs", w->step);
 }
 
 static void same_views(const struct where *w, const heap *ref, const heap *fast)
 {
 	const struct heap_config *cfg = heap_config_of(ref);
-	struct heap_metrics a, b;
-	heap_metrics(ref, &a);
-	heap_metrics(fast, &b);
-	SAME("live", a.live, b.live);
-	SAME("live_blocks", a.live_blocks, b.live_blocks);
-	SAME("used", a.used, b.used);
-	SAME("free_bytes", a.free_bytes, b.free_bytes);
-	SAME("free_blocks", a.free_blocks, b.free_blocks);
-	SAME("largest_free", a.largest_free, b.largest_free);
-	SAME("dead", a.dead, b.dead);
-	SAME("footprint", a.footprint, b.footprint);
-	SAME("internal", a.internal, b.internal);
-	if (a.frag != b.frag)
-		ck_abort_msg("step %lu: frag differs", w->step);
-
+	same_metrics(w, ref, fast);
 	size_t ca = 0, cb = 0;
 	struct heap_block x, y;
-	bool more;
-	while ((more = heap_block_next(ref, &ca, &x))) {
+	while (heap_block_next(ref, &ca, &x)) {
 		if (!heap_block_next(fast, &cb, &y))
 			ck_abort_msg("step %lu: fewer blocks", w->step);
-		SAME("block addr", x.addr, y.addr);
-		SAME("block size", x.size, y.size);
-		SAME("block state", x.state, y.state);
-		SAME("block id", x.id, y.id);
-		SAME("block requested", x.requested, y.requested);
-		SAME("block since", x.since, y.since);
-		SAME("block list", x.list, y.list);
-		SAME("block list_pos", x.list_pos, y.list_pos);
+		BLOCK_FIELDS(SAME_FIELD)
 	}
 	if (heap_block_next(fast, &cb, &y))
 		ck_abort_msg("step %lu: more blocks", w->step);
@@ -211,7 +185,8 @@ static void same_views(const struct where *w, const heap *ref, const heap *fast)
 		while (heap_list_next(ref, l, &ca, &r)) {
 			if (!heap_list_next(fast, l, &cb, &s))
 				ck_abort_msg("step %lu: list %u shorter", w->step, l);
-			SAME_RANGE("list entry", r, s);
+			SAME("list entry addr", r.addr, s.addr);
+			SAME("list entry size", r.size, s.size);
 		}
 		if (heap_list_next(fast, l, &cb, &s))
 			ck_abort_msg("step %lu: list %u longer", w->step, l);
@@ -242,10 +217,11 @@ static void step_all(heap *const *heaps, int n, const struct heap_op *op, struct
 	}
 }
 
-static unsigned traces_per_config(void)
+/* A positive number from the environment, or `otherwise`. */
+static unsigned from_env(const char *name, unsigned otherwise)
 {
-	const char *n = getenv("DIVAVIZ_FAST_TRACES");
-	return n && atoi(n) > 0 ? (unsigned)atoi(n) : 12;
+	const char *n = getenv(name);
+	return n && atoi(n) > 0 ? (unsigned)atoi(n) : otherwise;
 }
 
 /* Loop index _i: the configuration. Halfway through each trace a copy of the indexed
@@ -255,8 +231,10 @@ START_TEST(same_as_reference)
 {
 	struct heap_config rc = config_for(_i, true), fc = config_for(_i, false);
 	struct heap_config other = config_for((int)NCONFIGS - 1 - _i, _i % 2 == 0);
-	for (unsigned t = 0; t < traces_per_config(); t++) {
-		uint64_t seed = (uint64_t)_i * 1000 + t, state = seed;
+	unsigned traces = from_env("DIVAVIZ_FAST_TRACES", 12);
+	uint64_t first = (uint64_t)from_env("DIVAVIZ_FAST_SEED", 0) << 32;
+	for (unsigned t = 0; t < traces; t++) {
+		uint64_t seed = first + (uint64_t)_i * 1000000 + t, state = seed;
 		heap *heaps[3] = { t_heap(&rc, NIDS), t_heap(&fc, NIDS), t_heap(&other, 1 + t % 64) };
 		int n = 2;
 		struct ids ids = { .state = { ID_GONE_ } };

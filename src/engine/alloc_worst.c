@@ -24,4 +24,5 @@ const struct allocator allocator_worst = {
 	.resize = freelist_resize,
 	.search = worst_search,
 	.by_size = true,
+	.largest = true,
 };

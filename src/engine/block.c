@@ -5,8 +5,6 @@
 
 #include "engine.h"
 
-#define NO_LINK { .up = NIL, .left = NIL, .right = NIL }
-
 /* The capacity, doubling from `first`, that holds used + n slots, all of them
  * indices below NIL - 1; 0 when no capacity can. */
 uint32_t capacity_for(uint32_t capacity, uint32_t used, uint32_t n, uint32_t first)
@@ -18,6 +16,22 @@ uint32_t capacity_for(uint32_t capacity, uint32_t used, uint32_t n, uint32_t fir
 	while (capacity - used < n)
 		capacity = capacity > (NIL - 1) / 2 ? NIL - 1 : capacity * 2;
 	return capacity;
+}
+
+/* Grows the node arrays of the trees asked for (the list tree, the size tree) to
+ * `capacity` slots. False when out of memory; what grew stays grown. */
+bool nodes_grow(struct tree_node **nodes, bool list, bool size, uint32_t capacity)
+{
+	bool wanted[2] = { [TREE_LIST] = list, [TREE_SIZE] = size };
+	for (int t = TREE_LIST; t <= TREE_SIZE; t++) {
+		if (!wanted[t])
+			continue;
+		struct tree_node *grown = realloc(nodes[t], capacity * sizeof *grown);
+		if (!grown)
+			return false;
+		nodes[t] = grown;
+	}
+	return true;
 }
 
 /* Makes room for n more blocks without moving them again. False when out of memory
@@ -33,6 +47,8 @@ bool blocks_reserve(struct heap *h, uint32_t n)
 	if (!blocks)
 		return false;
 	h->blocks = blocks;
+	if (!nodes_grow(h->nodes, h->indexed, h->by_size, capacity))
+		return false;
 	if (!h->indexed) {
 		unsigned long *positions = realloc(h->positions, capacity * sizeof *positions);
 		if (!positions)
@@ -56,14 +72,14 @@ uint32_t block_new(struct heap *h)
 		return NIL;
 	}
 	h->blocks[b] = (struct block){ .prev = NIL, .next = NIL, .lprev = NIL, .lnext = NIL,
-		.id = NIL, .span = NIL, .state = BLOCK_FREE, .link = { NO_LINK, NO_LINK } };
+		.id = NIL, .span = NIL, .state = BLOCK_FREE };
 	return b;
 }
 
 void block_delete(struct heap *h, uint32_t b)
 {
 	h->blocks[b] = (struct block){ .next = h->unused, .prev = NIL, .lprev = NIL, .lnext = NIL,
-		.state = BLOCK_UNUSED, .id = NIL, .span = NIL, .link = { NO_LINK, NO_LINK } };
+		.state = BLOCK_UNUSED, .id = NIL, .span = NIL };
 	h->unused = b;
 }
 
@@ -165,6 +181,13 @@ void list_remove(struct heap *h, uint32_t b)
 		tree_remove(h, TREE_SIZE, &h->size_root, b);
 }
 
+/* The size tree's order key for entry b: its address under addr order, else
+ * `placed`, the count of when it took its list place (engine.h). */
+static uint64_t order_key(const struct heap *h, uint32_t b, uint64_t placed)
+{
+	return h->config.order == ORDER_ADDR ? h->blocks[b].addr : placed;
+}
+
 /* Links b into list `list` just before `at` (NIL: at the back). */
 static void list_insert_before(struct heap *h, unsigned list, uint32_t b, uint32_t at)
 {
@@ -184,12 +207,11 @@ static void list_insert_before(struct heap *h, unsigned list, uint32_t b, uint32
 	l->length++;
 	h->free_bytes += x->size;
 	h->positions_valid = false;
-	if (list == 0)
-		x->seq = at != NIL && x->lprev == NIL ? h->seq_front-- : h->seq_back++;
 	if (h->indexed)
 		tree_insert_before(h, &l->root, b, at);
 	if (h->by_size && list == 0)
-		tree_insert_by_size(h, b);
+		tree_insert_by_size(h, b, order_key(h, b,
+			at != NIL && x->lprev == NIL ? h->seq_front-- : h->seq_back++));
 }
 
 void list_push_front(struct heap *h, unsigned list, uint32_t b)
@@ -229,7 +251,7 @@ static uint32_t sorted_place(const struct heap *h, uint32_t b)
 		bool before = goes_before(h, x, &h->blocks[y]);
 		if (before)
 			at = y;
-		y = before ? h->blocks[y].link[TREE_LIST].left : h->blocks[y].link[TREE_LIST].right;
+		y = before ? h->nodes[TREE_LIST][y].left : h->nodes[TREE_LIST][y].right;
 	}
 	return at;
 }
@@ -252,10 +274,8 @@ void list_entry_moved(struct heap *h, uint32_t b, uint64_t old_size)
 	h->free_bytes = h->free_bytes - old_size + h->blocks[b].size;
 	if (h->indexed)
 		tree_update(h, b);
-	if (h->by_size && h->blocks[b].list == 0) {
-		tree_remove(h, TREE_SIZE, &h->size_root, b);
-		tree_insert_by_size(h, b);
-	}
+	if (h->by_size && h->blocks[b].list == 0)
+		tree_resize_by_size(h, b, order_key(h, b, h->nodes[TREE_SIZE][b].aux));
 }
 
 /* Puts b in a's place on a's list; a leaves the list. */
@@ -264,14 +284,14 @@ void list_replace(struct heap *h, uint32_t a, uint32_t b)
 	struct block *x = &h->blocks[a], *y = &h->blocks[b];
 	struct list *l = &h->lists[x->list];
 	h->free_bytes = h->free_bytes - x->size + y->size;
-	y->seq = x->seq;
 	if (h->indexed) {
 		tree_remove(h, TREE_LIST, &l->root, a);
 		tree_insert_before(h, &l->root, b, x->lnext);
 	}
 	if (h->by_size && x->list == 0) {
+		uint64_t key = order_key(h, b, h->nodes[TREE_SIZE][a].aux);
 		tree_remove(h, TREE_SIZE, &h->size_root, a);
-		tree_insert_by_size(h, b);
+		tree_insert_by_size(h, b, key);
 	}
 	y->list = x->list;
 	y->lprev = x->lprev;

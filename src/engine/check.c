@@ -147,11 +147,16 @@ static unsigned long check_lists(const struct heap *h, struct verdict *v)
 
 /* ---- the indexes (engine.h): trees that mirror the lists ---- */
 
+static uint64_t order_key(const struct heap *h, uint32_t b)
+{
+	return h->nodes[TREE_SIZE][b].aux;
+}
+
 static const char *const tree_names[] = { [TREE_LIST] = "list tree", [TREE_SIZE] = "size tree" };
 
-static const struct tree_link *tlink(const struct heap *h, enum tree_kind t, uint32_t b)
+static const struct tree_node *tlink(const struct heap *h, enum tree_kind t, uint32_t b)
 {
-	return &h->blocks[b].link[t];
+	return &h->nodes[t][b];
 }
 
 /* b's neighbours in the tree name it back, rank no higher, and its figures are its
@@ -159,10 +164,12 @@ static const struct tree_link *tlink(const struct heap *h, enum tree_kind t, uin
 static bool check_node(const struct heap *h, struct verdict *v, enum tree_kind t, unsigned l,
 	uint32_t root, uint32_t b)
 {
-	const struct tree_link *x = tlink(h, t, b);
+	const struct tree_node *x = tlink(h, t, b);
 	unsigned long long addr = h->blocks[b].addr;
 	uint32_t kids[2] = { x->left, x->right };
 	uint64_t count = 1, max = h->blocks[b].size;
+	if (x->size != h->blocks[b].size)
+		fail(v, "%s of list %u: a stale size at %#llx", tree_names[t], l, addr);
 	for (int i = 0; i < 2; i++) {
 		uint32_t c = kids[i];
 		if (c == NIL)
@@ -175,7 +182,7 @@ static bool check_node(const struct heap *h, struct verdict *v, enum tree_kind t
 			fail(v, "%s of list %u: a priority above its parent's at %#llx", tree_names[t], l,
 				(unsigned long long)h->blocks[c].addr);
 		count += tlink(h, t, c)->count;
-		max = h->blocks[c].max > max ? h->blocks[c].max : max;
+		max = tlink(h, t, c)->aux > max ? tlink(h, t, c)->aux : max;
 	}
 	if (x->up == NIL ? root != b : x->up >= h->nblocks ||
 		(tlink(h, t, x->up)->left != b && tlink(h, t, x->up)->right != b)) {
@@ -184,31 +191,32 @@ static bool check_node(const struct heap *h, struct verdict *v, enum tree_kind t
 	}
 	if (x->count != count)
 		fail(v, "%s of list %u: the count is wrong at %#llx", tree_names[t], l, addr);
-	if (t == TREE_LIST && h->blocks[b].max != max)
+	if (t == TREE_LIST && !h->by_size && x->aux != max)
 		fail(v, "list tree of list %u: the maximum is wrong at %#llx", l, addr);
 	return true;
 }
 
 /* The entry after b in the tree's in-order walk (NIL after the last), in at most
- * nblocks steps; `lost` says when a damaged tree took more. */
+ * nblocks steps; *lost is set when a damaged tree took more. */
 static uint32_t tree_next(const struct heap *h, enum tree_kind t, uint32_t b, bool *lost)
 {
-	uint32_t steps = 0;
+	uint32_t steps = 0, p;
 	if (tlink(h, t, b)->right != NIL) {
-		for (b = tlink(h, t, b)->right; tlink(h, t, b)->left != NIL; b = tlink(h, t, b)->left)
-			if (++steps > h->nblocks)
-				return *lost = true, NIL;
-		return b;
+		for (b = tlink(h, t, b)->right; tlink(h, t, b)->left != NIL && steps++ <= h->nblocks;)
+			b = tlink(h, t, b)->left;
+		p = b;
+	} else {
+		for (p = tlink(h, t, b)->up; p != NIL && tlink(h, t, p)->right == b && steps++ <= h->nblocks;) {
+			b = p;
+			p = tlink(h, t, p)->up;
+		}
 	}
-	uint32_t p = tlink(h, t, b)->up;
-	for (; p != NIL && tlink(h, t, p)->right == b; b = p, p = tlink(h, t, p)->up)
-		if (++steps > h->nblocks)
-			return *lost = true, NIL;
+	*lost = steps > h->nblocks;
 	return p;
 }
 
-/* One tree over list l: every entry a sound node, as many nodes as entries, and the
- * in-order walk `in_order` says is right (list order, or size order). */
+/* One tree over list l: every entry a sound node, as many nodes as entries, and an
+ * in-order walk that is the list (list tree) or ascends (size tree). */
 static void check_tree(const struct heap *h, struct verdict *v, enum tree_kind t, unsigned l,
 	uint32_t root)
 {
@@ -232,21 +240,24 @@ static void check_tree(const struct heap *h, struct verdict *v, enum tree_kind t
 		if (t == TREE_LIST && next != x->lnext)
 			fail(v, "list tree of list %u: out of list order at %#llx", l,
 				(unsigned long long)x->addr);
-		if (t == TREE_SIZE && y && (y->size < x->size ||
-			(y->size == x->size && order_key(h, next) <= order_key(h, b))))
+		if (t == TREE_SIZE && y && !tree_size_before(h, b, next))
 			fail(v, "size tree: out of (size, list) order at %#llx", (unsigned long long)x->addr);
 	}
 }
 
 /* Entries of one size stand in the list as their order keys do, so that the size
- * tree breaks ties as the list's order does. */
+ * tree breaks ties as the list's order does; under addr order the key is the
+ * address. */
 static void check_order_keys(const struct heap *h, struct verdict *v)
 {
 	bool sized = h->config.order == ORDER_SIZE || h->config.order == ORDER_SIZE_DESC;
 	unsigned long n = 0;
-	for (uint32_t b = h->lists[0].head; b != NIL && ++n < h->lists[0].length; b = h->blocks[b].lnext) {
+	for (uint32_t b = h->lists[0].head; b != NIL && ++n <= h->lists[0].length; b = h->blocks[b].lnext) {
 		uint32_t next = h->blocks[b].lnext;
-		if ((!sized || h->blocks[b].size == h->blocks[next].size) &&
+		if (h->config.order == ORDER_ADDR && order_key(h, b) != h->blocks[b].addr)
+			fail(v, "size tree: the order key is not the address at %#llx",
+				(unsigned long long)h->blocks[b].addr);
+		if (next != NIL && (!sized || h->blocks[b].size == h->blocks[next].size) &&
 			order_key(h, b) >= order_key(h, next))
 			fail(v, "the free list's order keys disagree with its order at %#llx",
 				(unsigned long long)h->blocks[next].addr);

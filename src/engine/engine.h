@@ -22,18 +22,22 @@
  *    unused_spans through `objects`.
  *
  * The indexes (all but the reference engine, config.reference): every list is also
- * a treap over its entries in list order (link[TREE_LIST], root in struct list), each
- * node counting its subtree's entries and holding their largest size;
- * under best- and worst-fit the general list is a second treap too, ordered by size
- * and then by list order (link[TREE_SIZE], root size_root; see order_key). A node's
- * priority is a hash of its index, so the trees' shapes are a function of the
- * replay. Checked by heap_check():
+ * a treap over its entries in list order (nodes[TREE_LIST], root in struct list),
+ * each node counting its subtree's entries and holding their largest size (but where
+ * the size tree is kept, which knows the largest entry); under
+ * best- and worst-fit the general list is a second treap too, ordered by size and
+ * then by an order key (nodes[TREE_SIZE], root size_root): the entry's address under
+ * addr order, else when it was placed (counting down for the front, up elsewhere),
+ * ascending under best-fit and descending under worst-fit, so that of equal sizes
+ * the entry the scan would take (the earliest in the list) stands first or last.
+ * A node's priority is a hash of its index, so the trees' shapes are a function of
+ * the replay. Checked by heap_check():
  *
  *  - The list tree's in-order walk is the list; the size tree's in-order walk is the
- *    general list's entries by (size, order_key), strictly ascending, and order_key
- *    grows along the list among entries of equal size.
- *  - Links agree both ways, counts and maxima are those of the subtree, and no node
- *    has a higher priority than its parent.
+ *    general list's entries in its (size, order key) order, strictly, and the order
+ *    key grows along the list among entries of equal size.
+ *  - Links agree both ways, counts and maxima are those of the subtree, each node
+ *    holds its block's size, and no node has a higher priority than its parent.
  *  - free_bytes is the total size of the entries of all lists (both engines).
  */
 #ifndef DIVAVIZ_ENGINE_H
@@ -52,10 +56,13 @@
 
 enum tree_kind { TREE_LIST, TREE_SIZE };
 
-/* A block's place in one tree, while it is on a list. */
-struct tree_link {
+/* A listed block's node in one tree: h->nodes[t][b] for block b. */
+struct tree_node {
 	uint32_t up, left, right;   /* NIL when absent */
 	uint32_t count;             /* entries in this subtree */
+	uint64_t size;              /* the block's size, here for the walks down */
+	uint64_t aux;               /* list tree: the subtree's largest size (not
+	                               kept by_size); size tree: the order key */
 };
 
 struct block {
@@ -68,9 +75,6 @@ struct block {
 	uint32_t span;              /* segregated object: its span, else NIL */
 	uint64_t requested;         /* used: requested bytes */
 	unsigned long since;        /* used: the step that made it */
-	struct tree_link link[2];   /* indexes: list tree, size tree */
-	uint64_t max;               /* list tree: the largest size in the subtree */
-	uint64_t seq;               /* general list: when it was placed (order_key) */
 };
 
 struct list {
@@ -89,6 +93,7 @@ struct heap {
 	struct heap_config config;
 	const struct allocator *allocator;
 	struct block *blocks;
+	struct tree_node *nodes[2]; /* indexes: one per block slot (size tree: by_size) */
 	uint32_t nblocks, capacity; /* slots in use or chained on unused */
 	uint32_t unused;            /* chain of unused slots, through next */
 	uint32_t first;             /* lowest block */
@@ -102,7 +107,7 @@ struct heap {
 	bool indexed;               /* keeps the trees (not the reference engine) */
 	bool by_size;               /* indexed, and best- or worst-fit: the size tree */
 	uint32_t size_root;         /* the size tree */
-	uint64_t seq_front, seq_back; /* the next seq for the front and for elsewhere */
+	uint64_t seq_front, seq_back; /* the next order keys for the front and elsewhere */
 	uint64_t live, live_blocks, used, dead;
 	uint64_t free_bytes;        /* on the lists */
 	uint64_t top;               /* highest end of a non-free block ever */
@@ -127,6 +132,7 @@ struct allocator {
 	bool bump;                  /* freed blocks die; the general list is only the tail */
 	bool classes;               /* keeps size-class lists */
 	bool by_size;               /* searches the general list by size (the size tree) */
+	bool largest;               /* by_size: takes the largest fit, not the smallest */
 	/* Takes need bytes; returns the new used block or NIL, and fills in the record's
 	 * searched, chosen, remainder and fail fields. */
 	uint32_t (*alloc)(struct heap *h, uint64_t need);
@@ -144,6 +150,7 @@ extern const struct allocator allocator_bump, allocator_first, allocator_next,
 /* block.c: nodes and lists */
 uint32_t capacity_for(uint32_t capacity, uint32_t used, uint32_t n, uint32_t first);
 bool blocks_reserve(struct heap *h, uint32_t n);
+bool nodes_grow(struct tree_node **nodes, bool list, bool size, uint32_t capacity);
 bool spans_reserve(struct heap *h, uint32_t n);
 uint32_t block_new(struct heap *h);                      /* NIL when out of memory */
 void block_delete(struct heap *h, uint32_t b);
@@ -162,9 +169,10 @@ void footprint_raise(struct heap *h, uint32_t b);        /* b left the free list
 
 /* tree.c: the indexes */
 uint32_t tree_priority(uint32_t b);
-uint64_t order_key(const struct heap *h, uint32_t b);
 void tree_insert_before(struct heap *h, uint32_t *root, uint32_t b, uint32_t at);
-void tree_insert_by_size(struct heap *h, uint32_t b);
+void tree_insert_by_size(struct heap *h, uint32_t b, uint64_t key);
+void tree_resize_by_size(struct heap *h, uint32_t b, uint64_t key);
+bool tree_size_before(const struct heap *h, uint32_t a, uint32_t b);
 void tree_remove(struct heap *h, enum tree_kind t, uint32_t *root, uint32_t b);
 void tree_update(struct heap *h, uint32_t b);            /* list tree: b's size changed */
 unsigned long tree_rank(const struct heap *h, enum tree_kind t, uint32_t b);

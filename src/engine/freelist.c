@@ -69,16 +69,15 @@ void search_from(const struct heap *h, uint32_t start, uint64_t need, struct sea
 }
 
 /* The indexed form of best- and worst-fit's full scan, from the size tree: the
- * smallest (or largest) entry that fits, of equal sizes the earliest in the list;
- * every entry is examined, and those below need are skipped. */
+ * smallest (or largest) entry that fits, of equal sizes the earliest in the list,
+ * which the tree's order puts first (or last); every entry is examined, and those
+ * below need are skipped. */
 void search_by_size(const struct heap *h, uint64_t need, bool largest, struct search *out)
 {
 	*out = (struct search){ .block = NIL, .searched = h->lists[0].length };
 	uint32_t fit = tree_lower_bound(h, need, &out->skipped);
-	if (fit != NIL && largest) {
-		unsigned long below;
-		fit = tree_lower_bound(h, h->blocks[tree_last(h, h->size_root, TREE_SIZE)].size, &below);
-	}
+	if (fit != NIL && largest)
+		fit = tree_last(h, h->size_root, TREE_SIZE);
 	if (fit == NIL)
 		return;
 	out->block = fit;

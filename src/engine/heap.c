@@ -154,12 +154,15 @@ static void copy_items(void *dst, const void *src, uint32_t n, size_t size)
 int heap_copy(heap *dst, const heap *src)
 {
 	bool cache = !src->indexed;
-	if (dst->capacity < src->nblocks || (cache && !dst->positions)) {
+	if (dst->capacity < src->nblocks || (cache && !dst->positions) ||
+		(src->indexed && !dst->nodes[TREE_LIST]) || (src->by_size && !dst->nodes[TREE_SIZE])) {
 		uint32_t capacity = src->capacity > dst->capacity ? src->capacity : dst->capacity;
 		struct block *blocks = regrown(dst->blocks, capacity * sizeof *blocks);
 		if (!blocks)
 			return -1;
 		dst->blocks = blocks;
+		if (!nodes_grow(dst->nodes, src->indexed, src->by_size, capacity))
+			return -1;
 		if (cache) {
 			unsigned long *positions = regrown(dst->positions, capacity * sizeof *positions);
 			if (!positions)
@@ -186,9 +189,16 @@ int heap_copy(heap *dst, const heap *src)
 		free(dst->positions);        /* an indexed heap has none */
 		dst->positions = NULL;
 	}
+	for (int t = TREE_LIST; t <= TREE_SIZE; t++)
+		if (t == TREE_LIST ? !src->indexed : !src->by_size) {
+			free(dst->nodes[t]);     /* nor has a heap without the tree */
+			dst->nodes[t] = NULL;
+		}
 	heap keep = *dst;
 	*dst = *src;
 	dst->blocks = keep.blocks;
+	dst->nodes[TREE_LIST] = keep.nodes[TREE_LIST];
+	dst->nodes[TREE_SIZE] = keep.nodes[TREE_SIZE];
 	dst->capacity = keep.capacity;
 	dst->positions = keep.positions;
 	dst->positions_valid = false;
@@ -197,6 +207,9 @@ int heap_copy(heap *dst, const heap *src)
 	dst->id_block = keep.id_block;
 	dst->id_capacity = keep.id_capacity;
 	copy_items(dst->blocks, src->blocks, src->nblocks, sizeof *src->blocks);
+	for (int t = TREE_LIST; t <= TREE_SIZE; t++)
+		if (src->nodes[t])
+			copy_items(dst->nodes[t], src->nodes[t], src->nblocks, sizeof *src->nodes[t]);
 	copy_items(dst->spans, src->spans, src->nspans, sizeof *src->spans);
 	copy_items(dst->id_block, src->id_block, src->nids, sizeof *src->id_block);
 	return 0;
@@ -217,6 +230,8 @@ heap *heap_clone(const heap *h)
 size_t heap_bytes(const heap *h)
 {
 	return sizeof *h + (size_t)h->capacity * sizeof *h->blocks +
+		(h->nodes[TREE_LIST] ? (size_t)h->capacity * sizeof *h->nodes[TREE_LIST] : 0) +
+		(h->nodes[TREE_SIZE] ? (size_t)h->capacity * sizeof *h->nodes[TREE_SIZE] : 0) +
 		(h->positions ? (size_t)h->capacity * sizeof *h->positions : 0) +
 		(size_t)h->span_capacity * sizeof *h->spans + (size_t)h->id_capacity * sizeof *h->id_block;
 }
@@ -226,6 +241,8 @@ void heap_free(heap *h)
 	if (!h)
 		return;
 	free(h->blocks);
+	free(h->nodes[TREE_LIST]);
+	free(h->nodes[TREE_SIZE]);
 	free(h->positions);
 	free(h->spans);
 	free(h->id_block);
@@ -428,6 +445,16 @@ unsigned long heap_steps(const heap *h)
 	return h->steps;
 }
 
+/* The indexed engine's largest entry of list l: the size tree's last entry under
+ * best- and worst-fit, else the list tree's maximum. */
+static uint64_t largest_entry(const heap *h, unsigned l)
+{
+	uint32_t b = h->by_size ? tree_last(h, h->size_root, TREE_SIZE) : h->lists[l].root;
+	if (b == NIL)
+		return 0;
+	return h->by_size ? h->blocks[b].size : h->nodes[TREE_LIST][b].aux;
+}
+
 void heap_metrics(const heap *h, struct heap_metrics *m)
 {
 	*m = (struct heap_metrics){
@@ -438,11 +465,11 @@ void heap_metrics(const heap *h, struct heap_metrics *m)
 	if (h->indexed)
 		m->free_bytes = h->free_bytes;
 	for (unsigned l = 0; l < heap_lists(h); l++) {
-		if (h->indexed) {       /* the counts, and the trees' maxima */
-			uint32_t root = h->lists[l].root;
+		if (h->indexed) {       /* the counts, and the trees' largest entries */
+			uint64_t largest = largest_entry(h, l);
 			m->free_blocks += h->lists[l].length;
-			if (root != NIL && h->blocks[root].max > m->largest_free)
-				m->largest_free = h->blocks[root].max;
+			if (largest > m->largest_free)
+				m->largest_free = largest;
 			continue;
 		}
 		for (uint32_t b = h->lists[l].head; b != NIL; b = h->blocks[b].lnext) {

@@ -4,39 +4,44 @@
  *
  * The list tree of a list holds its entries in list order (the tree has no key:
  * entries go in before a given entry, as in the linked list), each node counting the
- * entries of its subtree and holding their largest size and their total. So
+ * entries of its subtree and holding their largest size (but under best- and
+ * worst-fit, which do not search this tree). So
  *   first fit      = the leftmost node whose subtree maximum is >= need,
  *   list position  = the node's rank (entries before it in the in-order walk, + 1),
  * each one walk down or up the tree.
  *
- * The size tree (best- and worst-fit) holds the general list by (size, order_key):
- * the entries of one size stand in list order, so the first entry >= need is the
- * smallest fit and, of equal sizes, the earliest in the list, as the scan would
- * choose; its rank counts the entries too small for the request.
+ * The size tree (best- and worst-fit) holds the general list by size, and entries of
+ * one size by their order key, which grows along the list: ascending for best-fit,
+ * so that the first entry >= need is the smallest fit and, of equal sizes, the
+ * earliest in the list, as the scan would choose; descending for worst-fit, so that
+ * the last entry is the largest and, of equal sizes, the earliest. The rank of the
+ * first entry >= need counts the entries too small for the request.
  *
- * Priorities are a hash of the node's index, fixed for the index: the same replay
- * gives the same trees, on every machine and in every copy of a heap.
+ * Nodes live apart from the blocks (nodes[t][b] is block b's), with a copy of the
+ * block's size: a walk down a tree reads 32-byte nodes only. Priorities are a hash
+ * of the index, fixed for it: the same replay gives the same trees, on every machine
+ * and in every copy of a heap.
  */
 #include "engine.h"
 
-static struct tree_link *link_of(struct heap *h, enum tree_kind t, uint32_t b)
+static struct tree_node *node(struct heap *h, enum tree_kind t, uint32_t b)
 {
-	return &h->blocks[b].link[t];
+	return &h->nodes[t][b];
 }
 
-static const struct tree_link *clink(const struct heap *h, enum tree_kind t, uint32_t b)
+static const struct tree_node *cnode(const struct heap *h, enum tree_kind t, uint32_t b)
 {
-	return &h->blocks[b].link[t];
+	return &h->nodes[t][b];
 }
 
 static uint32_t count_of(const struct heap *h, enum tree_kind t, uint32_t b)
 {
-	return b == NIL ? 0 : h->blocks[b].link[t].count;
+	return b == NIL ? 0 : h->nodes[t][b].count;
 }
 
 static uint64_t max_of(const struct heap *h, uint32_t b)
 {
-	return b == NIL ? 0 : h->blocks[b].max;
+	return b == NIL ? 0 : h->nodes[TREE_LIST][b].aux;
 }
 
 /* Two rounds of multiply and fold. Each product is of two 32-bit numbers, so it fits
@@ -49,34 +54,32 @@ uint32_t tree_priority(uint32_t b)
 	return (uint32_t)(x >> 32) ^ (uint32_t)x;
 }
 
-/* Where an entry of the general list stands among entries of its size: its address
- * under addr order, else when it was placed (seq: counting down for the front,
- * up for anywhere else), which under every other order grows along the list among
- * entries of one size. */
-uint64_t order_key(const struct heap *h, uint32_t b)
-{
-	return h->config.order == ORDER_ADDR ? h->blocks[b].addr : h->blocks[b].seq;
-}
-
 /* List tree: b's maximum from its own size and its children's maxima. Returns
  * whether it changed. */
 static bool pull_max(struct heap *h, uint32_t b)
 {
-	struct block *x = &h->blocks[b];
-	uint64_t l = max_of(h, x->link[TREE_LIST].left), r = max_of(h, x->link[TREE_LIST].right);
+	struct tree_node *x = node(h, TREE_LIST, b);
+	uint64_t l = max_of(h, x->left), r = max_of(h, x->right);
 	uint64_t max = x->size > l ? x->size : l;
 	max = r > max ? r : max;
-	bool changed = max != x->max;
-	x->max = max;
+	bool changed = max != x->aux;
+	x->aux = max;
 	return changed;
+}
+
+/* Whether tree t keeps its subtrees' largest sizes: the list trees do, but for the
+ * general list of best- and worst-fit, whose size tree knows its largest entry. */
+static bool keeps_maxima(const struct heap *h, enum tree_kind t)
+{
+	return t == TREE_LIST && !h->by_size;
 }
 
 /* Recomputes b's subtree figures from its children's. */
 static void pull(struct heap *h, enum tree_kind t, uint32_t b)
 {
-	struct tree_link *x = link_of(h, t, b);
+	struct tree_node *x = node(h, t, b);
 	x->count = 1 + count_of(h, t, x->left) + count_of(h, t, x->right);
-	if (t == TREE_LIST)
+	if (keeps_maxima(h, t))
 		pull_max(h, b);
 }
 
@@ -85,12 +88,12 @@ static void pull(struct heap *h, enum tree_kind t, uint32_t b)
  * they change. */
 static void pull_path(struct heap *h, enum tree_kind t, uint32_t b, int delta, uint64_t size)
 {
-	bool maxima = t == TREE_LIST;
-	for (; b != NIL; b = clink(h, t, b)->up) {
-		struct tree_link *x = link_of(h, t, b);
+	bool maxima = keeps_maxima(h, t);
+	for (; b != NIL; b = cnode(h, t, b)->up) {
+		struct tree_node *x = node(h, t, b);
 		x->count = delta > 0 ? x->count + 1 : x->count - 1;
-		if (maxima && delta > 0 && size > h->blocks[b].max)
-			h->blocks[b].max = size;
+		if (maxima && delta > 0 && size > x->aux)
+			x->aux = size;
 		else if (maxima)
 			maxima = delta < 0 && pull_max(h, b);
 	}
@@ -100,33 +103,33 @@ static void pull_path(struct heap *h, enum tree_kind t, uint32_t b, int delta, u
 static void relink_parent(struct heap *h, enum tree_kind t, uint32_t *root, uint32_t from,
 	uint32_t to)
 {
-	uint32_t p = clink(h, t, from)->up;
+	uint32_t p = cnode(h, t, from)->up;
 	if (to != NIL)
-		link_of(h, t, to)->up = p;
+		node(h, t, to)->up = p;
 	if (p == NIL)
 		*root = to;
-	else if (clink(h, t, p)->left == from)
-		link_of(h, t, p)->left = to;
+	else if (cnode(h, t, p)->left == from)
+		node(h, t, p)->left = to;
 	else
-		link_of(h, t, p)->right = to;
+		node(h, t, p)->right = to;
 }
 
 /* x goes up one level over its parent, keeping the in-order walk. */
 static void rotate_up(struct heap *h, enum tree_kind t, uint32_t *root, uint32_t x)
 {
-	struct tree_link *X = link_of(h, t, x);
+	struct tree_node *X = node(h, t, x);
 	uint32_t p = X->up;
-	struct tree_link *P = link_of(h, t, p);
+	struct tree_node *P = node(h, t, p);
 	relink_parent(h, t, root, p, x);
 	if (P->left == x) {
 		P->left = X->right;
 		if (X->right != NIL)
-			link_of(h, t, X->right)->up = p;
+			node(h, t, X->right)->up = p;
 		X->right = p;
 	} else {
 		P->right = X->left;
 		if (X->left != NIL)
-			link_of(h, t, X->left)->up = p;
+			node(h, t, X->left)->up = p;
 		X->left = p;
 	}
 	P->up = x;
@@ -134,91 +137,148 @@ static void rotate_up(struct heap *h, enum tree_kind t, uint32_t *root, uint32_t
 	pull(h, t, x);
 }
 
-/* Hangs leaf b under p (on the left when `left`), lifts it to its priority's level
- * and brings the figures above it up to date. */
+/* Hangs b under p (on the left when `left`) as a leaf for its size and `aux` (the
+ * size tree's order key), lifts it to its priority's level and brings the figures
+ * above it up to date. */
 static void attach(struct heap *h, enum tree_kind t, uint32_t *root, uint32_t b, uint32_t p,
-	bool left)
+	bool left, uint64_t aux)
 {
-	struct tree_link *x = link_of(h, t, b);
-	*x = (struct tree_link){ .up = p, .left = NIL, .right = NIL };
-	pull(h, t, b);
+	struct tree_node *x = node(h, t, b);
+	*x = (struct tree_node){ .up = p, .left = NIL, .right = NIL, .count = 1,
+		.size = h->blocks[b].size, .aux = t == TREE_LIST ? h->blocks[b].size : aux };
 	if (p == NIL) {
 		*root = b;
 		return;
 	}
 	if (left)
-		link_of(h, t, p)->left = b;
+		node(h, t, p)->left = b;
 	else
-		link_of(h, t, p)->right = b;
+		node(h, t, p)->right = b;
 	uint32_t prio = tree_priority(b);
 	while (x->up != NIL && tree_priority(x->up) < prio)
 		rotate_up(h, t, root, b);
-	pull_path(h, t, x->up, 1, h->blocks[b].size);
+	pull_path(h, t, x->up, 1, x->size);
 }
 
 uint32_t tree_last(const struct heap *h, uint32_t root, enum tree_kind t)
 {
 	uint32_t b = root;
 	if (b != NIL)
-		while (clink(h, t, b)->right != NIL)
-			b = clink(h, t, b)->right;
+		while (cnode(h, t, b)->right != NIL)
+			b = cnode(h, t, b)->right;
 	return b;
 }
 
 /* List tree: b goes in just before entry `at` (NIL: at the end). */
 void tree_insert_before(struct heap *h, uint32_t *root, uint32_t b, uint32_t at)
 {
+	enum tree_kind t = TREE_LIST;
 	if (*root == NIL)
-		attach(h, TREE_LIST, root, b, NIL, false);
+		attach(h, t, root, b, NIL, false, 0);
 	else if (at == NIL)
-		attach(h, TREE_LIST, root, b, tree_last(h, *root, TREE_LIST), false);
-	else if (clink(h, TREE_LIST, at)->left == NIL)
-		attach(h, TREE_LIST, root, b, at, true);
+		attach(h, t, root, b, tree_last(h, *root, t), false, 0);
+	else if (cnode(h, t, at)->left == NIL)
+		attach(h, t, root, b, at, true, 0);
 	else
-		attach(h, TREE_LIST, root, b, tree_last(h, clink(h, TREE_LIST, at)->left, TREE_LIST),
-			false);
+		attach(h, t, root, b, tree_last(h, cnode(h, t, at)->left, t), false, 0);
 }
 
-/* Size tree: b goes in at its place by (size, order_key). */
-void tree_insert_by_size(struct heap *h, uint32_t b)
+/* Size tree order: an entry of this size and key stands before node b. */
+static bool by_size_before(const struct heap *h, uint64_t size, uint64_t key,
+	const struct tree_node *b)
 {
-	uint64_t size = h->blocks[b].size, key = order_key(h, b);
+	if (size != b->size)
+		return size < b->size;
+	return h->allocator->largest ? key > b->aux : key < b->aux;
+}
+
+bool tree_size_before(const struct heap *h, uint32_t a, uint32_t b)
+{
+	const struct tree_node *x = cnode(h, TREE_SIZE, a);
+	return by_size_before(h, x->size, x->aux, cnode(h, TREE_SIZE, b));
+}
+
+/* Size tree: b goes in at its place by (size, key). */
+void tree_insert_by_size(struct heap *h, uint32_t b, uint64_t key)
+{
+	uint64_t size = h->blocks[b].size;
 	uint32_t p = NIL, x = h->size_root;
 	bool left = false;
 	while (x != NIL) {
 		p = x;
-		left = size < h->blocks[x].size || (size == h->blocks[x].size && key < order_key(h, x));
-		x = left ? clink(h, TREE_SIZE, x)->left : clink(h, TREE_SIZE, x)->right;
+		left = by_size_before(h, size, key, cnode(h, TREE_SIZE, x));
+		x = left ? cnode(h, TREE_SIZE, x)->left : cnode(h, TREE_SIZE, x)->right;
 	}
-	attach(h, TREE_SIZE, &h->size_root, b, p, left);
+	attach(h, TREE_SIZE, &h->size_root, b, p, left, key);
+}
+
+/* The in-order neighbour of b on one side (left: the one before), or NIL. */
+static uint32_t neighbour(const struct heap *h, enum tree_kind t, uint32_t b, bool left)
+{
+	const struct tree_node *x = cnode(h, t, b);
+	uint32_t c = left ? x->left : x->right;
+	if (c != NIL) {
+		for (;;) {
+			uint32_t d = left ? cnode(h, t, c)->right : cnode(h, t, c)->left;
+			if (d == NIL)
+				return c;
+			c = d;
+		}
+	}
+	uint32_t p = x->up;
+	while (p != NIL && (left ? cnode(h, t, p)->left : cnode(h, t, p)->right) == b) {
+		b = p;
+		p = cnode(h, t, p)->up;
+	}
+	return p;
+}
+
+/* Size tree: b's size (or key) changed. It moves only when it has passed its
+ * neighbour on the side it moved to: a shrinking largest entry mostly has not. */
+void tree_resize_by_size(struct heap *h, uint32_t b, uint64_t key)
+{
+	struct tree_node *x = node(h, TREE_SIZE, b);
+	uint64_t size = h->blocks[b].size;
+	bool down = by_size_before(h, size, key, x);
+	uint32_t next = neighbour(h, TREE_SIZE, b, down);
+	if (next == NIL || by_size_before(h, size, key, cnode(h, TREE_SIZE, next)) != down) {
+		x->size = size;
+		x->aux = key;
+		return;
+	}
+	tree_remove(h, TREE_SIZE, &h->size_root, b);
+	tree_insert_by_size(h, b, key);
 }
 
 /* b sinks below its children until it has one at most, then its child takes its
  * place. */
 void tree_remove(struct heap *h, enum tree_kind t, uint32_t *root, uint32_t b)
 {
-	struct tree_link *x = link_of(h, t, b);
+	struct tree_node *x = node(h, t, b);
 	while (x->left != NIL && x->right != NIL)
 		rotate_up(h, t, root, tree_priority(x->left) >= tree_priority(x->right) ? x->left : x->right);
 	uint32_t child = x->left != NIL ? x->left : x->right, p = x->up;
 	relink_parent(h, t, root, b, child);
 	pull_path(h, t, p, -1, 0);
-	*x = (struct tree_link){ .up = NIL, .left = NIL, .right = NIL };
+	*x = (struct tree_node){ .up = NIL, .left = NIL, .right = NIL };
 }
 
+/* List tree: b's size changed; the maxima above it follow while they change. */
 void tree_update(struct heap *h, uint32_t b)
 {
-	for (; b != NIL && pull_max(h, b); b = clink(h, TREE_LIST, b)->up)
-		;
+	node(h, TREE_LIST, b)->size = h->blocks[b].size;
+	if (keeps_maxima(h, TREE_LIST))
+		for (; b != NIL && pull_max(h, b); b = cnode(h, TREE_LIST, b)->up)
+			;
 }
 
 /* b's 1-based place in the in-order walk of its tree. */
 unsigned long tree_rank(const struct heap *h, enum tree_kind t, uint32_t b)
 {
-	unsigned long rank = 1 + count_of(h, t, clink(h, t, b)->left);
-	for (uint32_t p = clink(h, t, b)->up; p != NIL; b = p, p = clink(h, t, p)->up)
-		if (clink(h, t, p)->right == b)
-			rank += 1 + count_of(h, t, clink(h, t, p)->left);
+	unsigned long rank = 1 + count_of(h, t, cnode(h, t, b)->left);
+	for (uint32_t p = cnode(h, t, b)->up; p != NIL; b = p, p = cnode(h, t, p)->up)
+		if (cnode(h, t, p)->right == b)
+			rank += 1 + count_of(h, t, cnode(h, t, p)->left);
 	return rank;
 }
 
@@ -230,16 +290,16 @@ uint32_t tree_fit(const struct heap *h, uint32_t b, uint64_t need, unsigned long
 	if (max_of(h, b) < need)
 		return NIL;
 	for (;;) {
-		uint32_t l = clink(h, TREE_LIST, b)->left;
-		if (max_of(h, l) >= need) {
-			b = l;
+		const struct tree_node *x = cnode(h, TREE_LIST, b);
+		if (max_of(h, x->left) >= need) {
+			b = x->left;
 			continue;
 		}
-		before += count_of(h, TREE_LIST, l);
-		if (h->blocks[b].size >= need)
+		before += count_of(h, TREE_LIST, x->left);
+		if (x->size >= need)
 			break;
 		before++;
-		b = clink(h, TREE_LIST, b)->right;
+		b = x->right;
 	}
 	if (rank)
 		*rank = before + 1;
@@ -249,16 +309,16 @@ uint32_t tree_fit(const struct heap *h, uint32_t b, uint64_t need, unsigned long
 /* List tree: the first entry at or after b (no wrapping) with size >= need, or NIL. */
 uint32_t tree_fit_from(const struct heap *h, uint32_t b, uint64_t need)
 {
-	if (h->blocks[b].size >= need)
+	if (cnode(h, TREE_LIST, b)->size >= need)
 		return b;
-	uint32_t fit = tree_fit(h, clink(h, TREE_LIST, b)->right, need, NULL);
-	for (uint32_t p = clink(h, TREE_LIST, b)->up; fit == NIL && p != NIL;
-		b = p, p = clink(h, TREE_LIST, p)->up) {
-		if (clink(h, TREE_LIST, p)->left != b)
+	uint32_t fit = tree_fit(h, cnode(h, TREE_LIST, b)->right, need, NULL);
+	for (uint32_t p = cnode(h, TREE_LIST, b)->up; fit == NIL && p != NIL;
+		b = p, p = cnode(h, TREE_LIST, p)->up) {
+		if (cnode(h, TREE_LIST, p)->left != b)
 			continue;
-		if (h->blocks[p].size >= need)
+		if (cnode(h, TREE_LIST, p)->size >= need)
 			return p;
-		fit = tree_fit(h, clink(h, TREE_LIST, p)->right, need, NULL);
+		fit = tree_fit(h, cnode(h, TREE_LIST, p)->right, need, NULL);
 	}
 	return fit;
 }
@@ -270,12 +330,13 @@ uint32_t tree_lower_bound(const struct heap *h, uint64_t size, unsigned long *be
 	uint32_t found = NIL;
 	*below = 0;
 	for (uint32_t x = h->size_root; x != NIL;) {
-		if (h->blocks[x].size >= size) {
+		const struct tree_node *n = cnode(h, TREE_SIZE, x);
+		if (n->size >= size) {
 			found = x;
-			x = clink(h, TREE_SIZE, x)->left;
+			x = n->left;
 		} else {
-			*below += 1 + count_of(h, TREE_SIZE, clink(h, TREE_SIZE, x)->left);
-			x = clink(h, TREE_SIZE, x)->right;
+			*below += 1 + count_of(h, TREE_SIZE, n->left);
+			x = n->right;
 		}
 	}
 	return found;
