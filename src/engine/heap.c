@@ -156,7 +156,9 @@ int heap_copy(heap *dst, const heap *src)
 	bool cache = !src->indexed;
 	if (dst->capacity < src->nblocks || (cache && !dst->positions) ||
 		(src->indexed && !dst->nodes[TREE_LIST]) || (src->by_size && !dst->nodes[TREE_SIZE])) {
-		uint32_t capacity = src->capacity > dst->capacity ? src->capacity : dst->capacity;
+		/* What src uses, not what it has room for: a snapshot holds no slack, and
+		 * a heap copied into grows again as its steps need. */
+		uint32_t capacity = src->nblocks > dst->capacity ? src->nblocks : dst->capacity;
 		struct block *blocks = regrown(dst->blocks, capacity * sizeof *blocks);
 		if (!blocks)
 			return -1;
@@ -172,11 +174,11 @@ int heap_copy(heap *dst, const heap *src)
 		dst->capacity = capacity;
 	}
 	if (dst->span_capacity < src->nspans) {
-		struct span *spans = regrown(dst->spans, src->span_capacity * sizeof *spans);
+		struct span *spans = regrown(dst->spans, src->nspans * sizeof *spans);
 		if (!spans)
 			return -1;
 		dst->spans = spans;
-		dst->span_capacity = src->span_capacity;
+		dst->span_capacity = src->nspans;
 	}
 	if (dst->id_capacity < src->nids) {
 		uint32_t *ids = regrown(dst->id_block, src->nids * sizeof *ids);
