@@ -1201,6 +1201,40 @@ START_TEST(session_snapshot_budget)
 }
 END_TEST
 
+/* The app's sessions share one snapshot budget: each new allocator shown takes an
+ * equal share, and a session whose share shrank thins its snapshots at once. */
+START_TEST(app_shares_snapshot_budget)
+{
+	char *text = long_trace();
+	struct trace t;
+	load(&t, text);
+	size_t whole = session_default_budget(t.nops);
+	ck_assert_uint_eq(whole, 32UL << 20);   /* a short trace gets the least */
+	struct app a;
+	static const enum heap_policy first_only[] = { POLICY_FIRST };
+	static const enum heap_policy three[] = { POLICY_FIRST, POLICY_BEST, POLICY_NEXT };
+	open_compare(&a, &t, first_only, 1, 0);
+	ck_assert_uint_eq(a.by_policy[POLICY_FIRST]->snap_budget, whole);
+	ck_assert_int_eq(app_show(&a, first_best, 2), 0);
+	ck_assert_uint_eq(a.by_policy[POLICY_FIRST]->snap_budget, whole / 2);
+	ck_assert_uint_eq(a.by_policy[POLICY_BEST]->snap_budget, whole / 2);
+	ck_assert_int_eq(app_show(&a, three, 3), 0);
+	for (int i = 0; i < 3; i++)
+		ck_assert_uint_eq(a.by_policy[three[i]]->snap_budget, whole / 3);
+	/* Thinning: room for step 0's and one more. */
+	struct session *s = a.by_policy[POLICY_BEST];
+	ck_assert_uint_gt(s->snap_bytes, 3 * heap_bytes(s->snaps[0]));
+	session_set_budget(s, 2 * heap_bytes(s->snaps[0]) + 1);
+	ck_assert_uint_le(s->snap_bytes, s->snap_budget);
+	ck_assert_ptr_nonnull(s->snaps[0]);
+	ck_assert_int_eq(app_goto(&a, 1), 0);
+	ck_assert_uint_eq(s->step, 1);
+	app_free(&a);
+	trace_free(&t);
+	free(text);
+}
+END_TEST
+
 Suite *layout_suite(void)
 {
 	Suite *s = suite_create("layout");
@@ -1236,6 +1270,7 @@ Suite *layout_suite(void)
 	tcase_add_test(tc, keys_stride);
 	tcase_add_test(tc, session_reports_progress);
 	tcase_add_test(tc, session_snapshot_budget);
+	tcase_add_test(tc, app_shares_snapshot_budget);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -48,6 +48,14 @@ static int session_of(struct app *a, enum heap_policy p, unsigned long n)
 		a->by_policy[p] = s;
 		if (session_init(s, a->t, &c) < 0)
 			return failed(a, s);
+		/* One budget for the snapshots of every session kept, shared out. */
+		unsigned alive = 0;
+		for (int q = 0; q < POLICY_COUNT; q++)
+			alive += a->by_policy[q] != NULL;
+		size_t share = session_default_budget(a->t->nops) / alive;
+		for (int q = 0; q < POLICY_COUNT; q++)
+			if (a->by_policy[q])
+				session_set_budget(a->by_policy[q], share);
 	}
 	s->stop = a->stop;
 	s->progress = a->progress;

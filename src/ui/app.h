@@ -6,8 +6,9 @@
  * without a terminal.
  *
  * The app keeps one session per allocator it has shown (made when first asked for,
- * kept after), all moved to the same step. One strip is the one-allocator view;
- * two to four strips are the compare view (--compare, or the key c).
+ * kept after), all moved to the same step, their snapshots sharing one budget.
+ * One strip is the one-allocator view; two to four strips are the compare view
+ * (--compare, or the key c).
  */
 #ifndef DIVAVIZ_APP_H
 #define DIVAVIZ_APP_H

@@ -128,9 +128,7 @@ int session_init(struct session *s, const struct trace *t, const struct heap_con
 	}
 	s->every = snapshot_interval(t->nops);
 	s->nsnaps = t->nops / SNAP_UNIT + 1;
-	s->snap_budget = (size_t)t->nops * SNAP_BYTES_PER_OP;
-	if (s->snap_budget < SNAP_MIN_BUDGET)
-		s->snap_budget = SNAP_MIN_BUDGET;
+	s->snap_budget = session_default_budget(t->nops);
 	s->nbuckets = t->nops < TIMELINE_BUCKETS ? t->nops : TIMELINE_BUCKETS;
 	s->snaps = calloc(s->nsnaps, sizeof *s->snaps);
 	s->snap_totals = calloc(s->nsnaps, sizeof *s->snap_totals);
@@ -233,6 +231,18 @@ int session_survey(struct session *s)
 			return rc;
 	}
 	return session_goto(s, at);
+}
+
+size_t session_default_budget(unsigned long nops)
+{
+	size_t budget = (size_t)nops * SNAP_BYTES_PER_OP;
+	return budget < SNAP_MIN_BUDGET ? SNAP_MIN_BUDGET : budget;
+}
+
+void session_set_budget(struct session *s, size_t bytes)
+{
+	s->snap_budget = bytes;
+	thin_snapshots(s);
 }
 
 void session_summary(const struct session *s, struct summary *out)

@@ -83,6 +83,11 @@ int session_survey(struct session *s);
 /* The bucket of step i (1 .. nops). */
 unsigned long session_bucket(const struct session *s, unsigned long step);
 
+/* The snapshots' budget for a trace of nops operations (96 bytes each, 32 MiB at
+ * least), and a new budget for s (its snapshots thin out at once to fit). */
+size_t session_default_budget(unsigned long nops);
+void session_set_budget(struct session *s, size_t bytes);
+
 /* The summary of steps 1 .. step (what --summary prints at the last step). */
 void session_summary(const struct session *s, struct summary *out);
 
