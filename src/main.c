@@ -42,6 +42,7 @@ struct options {
 	const char *path;                       /* the trace file, or NULL */
 	enum heap_policy compare[POLICY_COUNT]; /* -p or --compare */
 	unsigned ncompare;
+	bool compare_given;                     /* --compare (not -p) named them */
 	struct heap_config overrides;           /* values of the geometry options */
 	unsigned overridden;                    /* enum trace_set bits */
 	bool check;
@@ -206,6 +207,7 @@ static int option(struct options *o, int c, const char *arg)
 	case OPT_COMPARE:
 		if (o->ncompare)
 			return usage_error("%s", "use either -p or --compare, once");
+		o->compare_given = true;
 		return compare_option(o, arg);
 	case OPT_HEAP:
 		o->overridden |= SET_HEAP;
@@ -350,8 +352,10 @@ static int parse_options(struct options *o, int argc, char **argv)
 		return usage_error("%s", "-o and --size go with --export");
 	if (o->mode == MODE_EXPORT && o->size_given && o->export.format != EXPORT_TXT)
 		return usage_error("%s", "--size goes with --export=txt");
-	if ((o->mode == MODE_VIEW || o->mode == MODE_EXPORT) && o->ncompare > 4)
-		return usage_error("%s", "the viewer compares 2 to 4 policies at a time (--batch and --summary take all 6)");
+	if ((o->mode == MODE_VIEW || o->mode == MODE_EXPORT) && (o->ncompare > 4 || (o->compare_given && o->ncompare < 2)))
+		return usage_error("%s", o->ncompare > 4
+			? "the viewer compares 2 to 4 policies at a time (--batch and --summary take all 6)"
+			: "the viewer compares 2 to 4 policies at a time (-p shows one)");
 	o->path = o->ops ? NULL : argv[optind];
 	return 0;
 }

@@ -148,6 +148,8 @@ static const struct usage_case usage_cases[] = {
 		"--step, --ascii and --no-color go with the viewer, not --batch or --summary" },
 	{ { "--compare=first,best,next,worst,bump", "t.trc" },
 		"the viewer compares 2 to 4 policies at a time (--batch and --summary take all 6)" },
+	{ { "--compare=first", "t.trc" }, "the viewer compares 2 to 4 policies at a time (-p shows one)" },
+	{ { "--export=svg", "--compare=best", "t.trc" }, "the viewer compares 2 to 4 policies at a time (-p shows one)" },
 	/* an unknown letter in a cluster that follows a long option is still a letter */
 	{ { "--batch", "-zq", "t.trc" }, "unknown option '-z'" },
 };

@@ -149,9 +149,9 @@ START_TEST(fragment_compact_60x20)
 		"      █ payload  ▒ header/pad  · free  ░ fragmented",
 		" free list: 1:0x2a8 8 B 2:0x4a8 104 B",
 		"── step 12 of 12: alloc H 120 ────────── end of the trace ──",
-		" alloc H 120 -> block 0x228 (128 B with 8 B header);",
-		" best-fit scanned all 2 free blocks for the smallest that",
-		" fits (136 B, list entry 1); 1 too small; split leaves 8 B…",
+		" alloc H 120 -> block 0x228 (128 B with 8 B header); best-…",
+		" note: Another 128-byte block. Who has a hole that large",
+		" now?",
 		" live 1896 B in 5 blocks · free 112 B · largest free 104 B…",
 		" ←→ step  p play  ? help  q quit  g/G first/last  : jump",
 	};
@@ -925,18 +925,19 @@ START_TEST(compare_last_step_summary)
 {
 	static const char *const want[] = {
 		"── step 12 of 12: alloc H 120 ────────────────────────────────────────────────── end of the trace ──",
-		" first-fit FAILED (its first): needs 128 B, largest free 56 B; best-fit took 0x228 (searched 2)",
+		" first-fit FAILED (its first): needs 128 B; 112 B free, largest 56 B; best-fit took 0x228 (searched",
+		" 2)",
 		" note: Another 128-byte block. Who has a hole that large now?",
-		" summary        failed  first  peak live  footprint   util searched   frag  internal",
-		" first-fit           1     12     2008 B     2048 B  98.0%     1.22  50.0%      40 B",
-		" best-fit            1     10     2008 B     2048 B  98.0%     1.44  50.0%      40 B",
+		" summary        failed        peak frag   util  peak live  footprint  internal mean searched",
+		" first-fit      1 (step 12)       50.0%  98.0%     2008 B     2048 B      40 B          1.22",
+		" best-fit       1 (step 10)       50.0%  98.0%     2008 B     2048 B      40 B          1.44",
 	};
 	struct trace t;
 	struct app a;
 	load_file(&t, "traces/fragment.trc");
 	open_compare(&a, &t, first_best, 2, 12);
 	render(&a, 30, 100);
-	expect_frame_at(want, 22, 6);
+	expect_frame_at(want, 22, 7);
 	for (unsigned i = 0; i < 2; i++) {
 		struct summary got, sum;
 		char err[128];
@@ -1235,6 +1236,162 @@ START_TEST(app_shares_snapshot_budget)
 }
 END_TEST
 
+/* The row of the frame that starts with prefix, or -1. */
+static int row_starting(int rows, const char *prefix)
+{
+	for (int r = 0; r < rows; r++)
+		if (strncmp(rows_text[r], prefix, strlen(prefix)) == 0)
+			return r;
+	return -1;
+}
+
+/* The lesson's words come first: at Knuth's decisive last step the note and the
+ * summary table show at every size a class might use, and the maps take the rest. */
+START_TEST(compare_note_always_shows)
+{
+	static const int sizes[][2] = { { 24, 80 }, { 30, 100 }, { 40, 120 }, { 50, 160 }, { 30, 200 } };
+	struct trace t;
+	struct app a;
+	load_file(&t, "traces/knuth.trc");
+	open_compare(&a, &t, first_best, 2, 9);
+	for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
+		int rows = sizes[i][0];
+		render(&a, rows, sizes[i][1]);
+		int note = row_starting(rows, " note: 250 bytes. First-fit kept a 300-byte hole;");
+		int table = row_starting(rows, " summary ");
+		ck_assert_msg(note > 0 && table > note && table <= note + 2, "%dx%d: note %d, table %d",
+			sizes[i][1], rows, note, table);
+		ck_assert_int_eq(row_starting(rows, " best-fit       1 (step 9) "), table + 2);
+		ck_assert_int_eq(row_starting(rows, " first-fit took 0x3e8 (searched 1); best-fit FAILED (its first):"),
+			row_starting(rows, "\xe2\x94\x80\xe2\x94\x80 step 9 of 9") + 1);
+	}
+	app_free(&a);
+	trace_free(&t);
+}
+END_TEST
+
+/* Four strips at 100x30: the maps need two rows each, so the timeline keeps its
+ * rows rather than leaving them blank. */
+START_TEST(compare_four_keeps_timeline)
+{
+	static const enum heap_policy four[] = { POLICY_BUMP, POLICY_FIRST, POLICY_NEXT, POLICY_BEST };
+	struct trace t;
+	struct app a;
+	load_file(&t, "traces/fragment.trc");
+	open_compare(&a, &t, four, 4, 10);
+	render(&a, 30, 100);
+	int tl = row_starting(30, "\xe2\x94\x80\xe2\x94\x80 timeline: frag %");
+	ck_assert_int_gt(tl, 0);
+	ck_assert_str_eq(rows_text[tl + 1], " bump  \xc2\xb7\xc2\xb7\xc2\xb7\xc2\xb7\xc2\xb7\xc2\xb7\xc2\xb7\xe2\x9c\x97\xc2\xb7\xc2\xb7\xc2\xb7\xc2\xb7"
+		"                                                                            0.0%");
+	ck_assert(strncmp(rows_text[tl + 4], " best  ", 7) == 0);
+	for (int r = 0; r < 29; r++)
+		ck_assert_msg(rows_text[r][0] != '\0', "row %d is blank", r);
+	app_free(&a);
+	trace_free(&t);
+}
+END_TEST
+
+/* Tab in the compare view: the selected block's details, strip by strip. */
+START_TEST(compare_selected_block)
+{
+	struct trace t;
+	struct app a;
+	load_file(&t, "traces/fragment.trc");
+	open_compare(&a, &t, first_best, 2, 8);
+	KEYS(&a, '\t', '\t');
+	ck_assert_uint_eq(a.v.selected, 0x1f8);
+	render(&a, 30, 100);
+	int r = row_starting(30, " first: block 0x1f8: free, 152 B, entry 1 of the free list");
+	ck_assert_int_gt(r, 0);
+	/* best-fit has no block at 0x1f8: no line of its own */
+	ck_assert_int_eq(row_starting(30, " best: block"), -1);
+	ck_assert_int_eq(row_starting(30, " note: A 504-byte block."), r - 2);
+	app_free(&a);
+	trace_free(&t);
+}
+END_TEST
+
+/* Below the smallest size no key but q acts: nothing shows what it would do. */
+START_TEST(too_small_keys_wait)
+{
+	struct trace t;
+	struct app a;
+	load_file(&t, "traces/fragment.trc");
+	open_app(&a, &t, -1, 3, false);
+	render(&a, 10, 40);
+	ck_assert(a.v.too_small);
+	KEYS(&a, AK_RIGHT, 'G', 'c', ':');
+	ck_assert_uint_eq(a.s->step, 3);
+	ck_assert_uint_eq(a.nstrips, 1);
+	ck_assert(!a.v.prompting);
+	render(&a, 24, 80);
+	ck_assert(!a.v.too_small);
+	KEYS(&a, AK_RIGHT);
+	ck_assert_uint_eq(a.s->step, 4);
+	render(&a, 10, 40);
+	ck_assert_int_eq(app_key(&a, 'q'), APP_QUIT);
+	app_free(&a);
+	trace_free(&t);
+}
+END_TEST
+
+/* A stray key in the ": N" prompt neither cancels it nor acts (Enter would then
+ * start playback); Esc cancels. */
+START_TEST(prompt_ignores_stray_keys)
+{
+	struct trace t;
+	struct app a;
+	load_file(&t, "traces/fragment.trc");
+	open_app(&a, &t, -1, 0, false);
+	KEYS(&a, ':', 'a', '3', 'x', AK_ENTER);
+	ck_assert(!a.v.prompting);
+	ck_assert(!a.v.playing);
+	ck_assert_uint_eq(a.s->step, 3);
+	KEYS(&a, ':', '9', AK_ESCAPE);
+	ck_assert(!a.v.prompting);
+	ck_assert_uint_eq(a.s->step, 3);
+	app_free(&a);
+	trace_free(&t);
+}
+END_TEST
+
+/* In ASCII the arrows would draw as "<>", the stride keys: the bar names h/l. */
+START_TEST(ascii_keybar_names_h_l)
+{
+	struct trace t;
+	struct app a;
+	load_file(&t, "traces/fragment.trc");
+	open_app(&a, &t, -1, 0, true);
+	render(&a, 24, 80);
+	ck_assert(strncmp(rows_text[23], " h/l step  p play", 17) == 0);
+	KEYS(&a, '>');
+	ck_assert_str_eq(a.v.message, "h/l and playback move 10 steps at a time");
+	app_free(&a);
+	trace_free(&t);
+}
+END_TEST
+
+/* One allocator at 80x24 with a block selected: the step's account, the note and
+ * the selection each keep a row. */
+START_TEST(note_and_selection_share)
+{
+	struct trace t;
+	struct app a;
+	load_file(&t, "traces/fragment.trc");
+	open_app(&a, &t, POLICY_BEST, 10, false);
+	KEYS(&a, '\t');
+	render(&a, 24, 80);
+	int r = row_starting(24, " FAILED: alloc G 120 needs a 128 B block;");
+	ck_assert_int_gt(r, 0);
+	int note = row_starting(24, " note: A 128-byte block.");
+	ck_assert_int_gt(note, r);
+	ck_assert_int_gt(row_starting(24, " F at 0x000: requested"), note);
+	app_free(&a);
+	trace_free(&t);
+}
+END_TEST
+
 Suite *layout_suite(void)
 {
 	Suite *s = suite_create("layout");
@@ -1271,6 +1428,13 @@ Suite *layout_suite(void)
 	tcase_add_test(tc, session_reports_progress);
 	tcase_add_test(tc, session_snapshot_budget);
 	tcase_add_test(tc, app_shares_snapshot_budget);
+	tcase_add_test(tc, compare_note_always_shows);
+	tcase_add_test(tc, compare_four_keeps_timeline);
+	tcase_add_test(tc, compare_selected_block);
+	tcase_add_test(tc, too_small_keys_wait);
+	tcase_add_test(tc, prompt_ignores_stray_keys);
+	tcase_add_test(tc, ascii_keybar_names_h_l);
+	tcase_add_test(tc, note_and_selection_share);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -942,10 +942,10 @@ START_TEST(compare_view)
 	WAIT_FOR(" first-fit took 0x000 (searched 1); best-fit took 0x2b0 (searched 2)\n");
 	tui_keys("n", "n");
 	wait_step(10);
-	WAIT_FOR(" first-fit took 0x1f8 (searched 1); best-fit FAILED (its first): needs 128 B, largest free 104 B\n");
+	WAIT_FOR(" first-fit took 0x1f8 (searched 1); best-fit FAILED (its first): needs 128 B; 208 B free, largest\n 104 B\n");
 	tui_keys("G");
 	wait_step(12);
-	WAIT_FOR(" best-fit            1     10     2008 B     2048 B  98.0%     1.44  50.0%      40 B\n");
+	WAIT_FOR(" best-fit       1 (step 10)       50.0%  98.0%     2008 B     2048 B      40 B          1.44\n");
 	tui_keys("c");
 	WAIT_FOR(" first-fit alone; c compares again");
 	WAIT_GONE("best-fit \xc2\xb7 live");

@@ -231,9 +231,13 @@ static enum app_result prompt_key(struct app *a, int key)
 			v->prompt[n - 1] = '\0';
 		return APP_CONTINUE;
 	}
-	v->prompting = false;
+	if (key == AK_ESCAPE) {
+		v->prompting = false;
+		return APP_CONTINUE;
+	}
 	if (key != AK_ENTER && key != '\n' && key != '\r')
-		return APP_CONTINUE;   /* Esc or anything else cancels */
+		return APP_CONTINUE;   /* a stray key must not cancel the prompt and then act */
+	v->prompting = false;
 	if (!n)
 		return APP_CONTINUE;
 	unsigned long want = strtoul(v->prompt, NULL, 10);
@@ -398,6 +402,8 @@ enum app_result app_key(struct app *a, int key)
 	}
 	if (v->prompting)
 		return prompt_key(a, key);
+	if (v->too_small && key != 'q' && key != AK_ESCAPE)
+		return APP_CONTINUE;   /* nothing to see it by until the terminal grows */
 	int page = v->geom.rows > 1 ? v->geom.rows - 1 : 1;
 	unsigned long stride = view_strides[v->stride];
 	switch (key) {
@@ -498,8 +504,8 @@ enum app_result app_key(struct app *a, int key)
 			v->stride--;
 		else if (key == '>' && v->stride + 1 < VIEW_STRIDES)
 			v->stride++;
-		snprintf(v->message, sizeof v->message, "\xe2\x86\x90\xe2\x86\x92 and playback move %lu step%s at a time",
-			view_strides[v->stride], v->stride ? "s" : "");
+		snprintf(v->message, sizeof v->message, "%s and playback move %lu step%s at a time",
+			v->ascii ? "h/l" : "\xe2\x86\x90\xe2\x86\x92", view_strides[v->stride], v->stride ? "s" : "");
 		return APP_CONTINUE;
 	default:
 		if (key >= '1' && key < '1' + POLICY_COUNT)

@@ -8,12 +8,13 @@
  *              all, so addresses line up down the screen), its free list in a line
  *   timeline   a sparkline per allocator (t: frag %, live, footprint)
  *   legend
- *   step       what each allocator did at this step and where they part ways, the
- *              trace's note; at the last step the --summary table
+ *   step       where the allocators part ways at this step, the trace's note, the
+ *              selected block, at the last step the --summary table; then what
+ *              each allocator did, in its own words, in the rows left
  *   bottom     the key bar
  *
- * Short of rows it drops, in turn, the timeline, the legend and the free-list lines
- * before a strip's map falls below one row.
+ * The step's words keep their rows; short of rows it drops, in turn, the timeline,
+ * the legend and the free-list lines before a strip's map falls below one row.
  */
 #include <stdio.h>
 #include <string.h>
@@ -29,9 +30,9 @@ static void phrase(char *buf, size_t len, const struct session *s)
 	const struct heap_config *c = &s->config;
 	char a[32], b[32], sz[32];
 	if (!r->ok) {
-		snprintf(buf, len, "FAILED%s: needs %s, largest free %s",
+		snprintf(buf, len, "FAILED%s: needs %s; %s free, largest %s",
 			s->first_failed == r->step ? " (its first)" : "", explain_size(sz, sizeof sz, r->need),
-			explain_size(b, sizeof b, r->largest_before));
+			explain_size(a, sizeof a, r->free_bytes_before), explain_size(b, sizeof b, r->largest_before));
 		return;
 	}
 	explain_addr(a, sizeof a, c, r->block);
@@ -124,52 +125,84 @@ void compare_sentence(char *buf, size_t len, const struct session *const *ss, un
 			explain_policy(ss[i]->config.policy), p[i]);
 }
 
-/* The --summary table at the last step: a heading and a row an allocator. */
+/* The --summary table at the last step: a heading and a row an allocator, the
+ * columns in the order a comparison reads them, so a narrow screen cuts the least. */
 static int summary_table(struct ctx *x, const struct session *const *ss, unsigned n, int r, int rows, int W)
 {
-	static const char fmt[] = "%-14s %6s %6s %10s %10s %6s %8s %6s %9s";
+	static const char fmt[] = "%-14s %-13s %9s %6s %10s %10s %9s %13s";
 	char line[256];
 	if (rows < 2)
 		return 0;
-	snprintf(line, sizeof line, fmt, "summary", "failed", "first", "peak live", "footprint", "util",
-		"searched", "frag", "internal");
+	snprintf(line, sizeof line, fmt, "summary", "failed", "peak frag", "util", "peak live", "footprint",
+		"internal", "mean searched");
 	text(x, r, 1, W - 2, ST_HEADING, line);
 	int used = 1;
 	for (unsigned i = 0; i < n && used < rows; i++, used++) {
 		struct summary s;
 		session_summary(ss[i], &s);
-		char failed[24], first[24], live[32], foot[32], util[16], mean[16], frag[16], in[32];
-		snprintf(failed, sizeof failed, "%lu", s.failed);
+		char failed[48], live[32], foot[32], util[16], mean[16], frag[16], in[32];
 		if (s.first_fail)
-			snprintf(first, sizeof first, "%lu", s.first_fail);
+			snprintf(failed, sizeof failed, "%lu (step %lu)", s.failed, s.first_fail);
 		else
-			snprintf(first, sizeof first, "-");
+			snprintf(failed, sizeof failed, "%lu", s.failed);
 		percent(util, sizeof util, s.util);
 		snprintf(mean, sizeof mean, "%.2f", s.mean_searched);
 		percent(frag, sizeof frag, s.peak_frag);
-		snprintf(line, sizeof line, fmt, explain_policy(s.policy), failed, first,
+		snprintf(line, sizeof line, fmt, explain_policy(s.policy), failed, frag, util,
 			explain_size(live, sizeof live, s.peak_live), explain_size(foot, sizeof foot, s.footprint),
-			util, mean, frag, explain_size(in, sizeof in, s.internal));
+			explain_size(in, sizeof in, s.internal), mean);
 		text(x, r + used, 1, W - 2, s.failed ? ST_FAIL : ST_TEXT, line);
 	}
 	return used;
 }
 
-/* A strip's heading: the allocator and its stats. */
+/* A strip's heading: the allocator and its stats; when they do not fit, what a
+ * comparison reads first (frag, failures) goes first, in fewer words. */
 static void strip_heading(struct ctx *x, int row, int W)
 {
 	const struct heap_metrics *m = &x->m;
 	const struct summary_fold *tot = &x->s->totals;
 	char line[320], live[32], fr[32], big[32], frag[16], failed[48];
+	const char *name = explain_policy(x->c->policy);
 	percent(frag, sizeof frag, m->frag);
+	explain_size(live, sizeof live, m->live);
+	explain_size(fr, sizeof fr, m->free_bytes);
+	explain_size(big, sizeof big, m->largest_free);
 	if (tot->s.failed)
 		snprintf(failed, sizeof failed, "%lu (first at step %lu)", tot->s.failed, tot->s.first_fail);
 	else
 		snprintf(failed, sizeof failed, "0");
 	snprintf(line, sizeof line, "%s \xc2\xb7 live %s \xc2\xb7 free %s \xc2\xb7 largest %s \xc2\xb7 frag %s \xc2\xb7 failed %s",
-		explain_policy(x->c->policy), explain_size(live, sizeof live, m->live),
-		explain_size(fr, sizeof fr, m->free_bytes), explain_size(big, sizeof big, m->largest_free), frag, failed);
+		name, live, fr, big, frag, failed);
+	if (text_width(x, line) > W - 3) {   /* what heading() shows whole */
+		if (tot->s.failed)
+			snprintf(failed, sizeof failed, "%lu (at %lu)", tot->s.failed, tot->s.first_fail);
+		snprintf(line, sizeof line, "%s \xc2\xb7 frag %s \xc2\xb7 failed %s \xc2\xb7 free %s, largest %s \xc2\xb7 live %s",
+			name, frag, failed, fr, big, live);
+	}
 	heading(x, row, 0, W, line);
+}
+
+/* The step's words: where the allocators part (or the empty heap's sentence), and
+ * the trace's note ("" when none). */
+static bool step_words(struct ctx *x, const struct session *const *ss, unsigned n, char *sentence,
+	size_t len, char *note, size_t notelen)
+{
+	const struct session *s = ss[0];
+	bool failed = false;
+	char a[32], sz[32];
+	note[0] = '\0';
+	if (s->step == 0) {
+		snprintf(sentence, len, "Nothing is allocated yet: %s free in one block at %s. Press "
+			"\xe2\x86\x92 to replay the first operation, n to jump to the first step where the allocators differ.",
+			explain_size(sz, sizeof sz, x->c->size), explain_addr(a, sizeof a, x->c, x->c->base));
+		return false;
+	}
+	compare_sentence(sentence, len, ss, n, &failed);
+	const char *text_of_note = s->t->notes[s->step - 1];
+	if (text_of_note)
+		snprintf(note, notelen, "note: %s", text_of_note);
+	return failed;
 }
 
 void layout_compare(struct frame *f, const struct session *const *ss, unsigned n, struct view *v)
@@ -182,40 +215,69 @@ void layout_compare(struct frame *f, const struct session *const *ss, unsigned n
 	frame_clear(f);
 	v->geom = (struct map_geom){ .row_step = 1, .cell = 1 };
 	int W = f->cols, H = f->rows, N = (int)n;
-	if (W < LAYOUT_MIN_COLS || H < LAYOUT_MIN_ROWS) {
+	v->too_small = W < LAYOUT_MIN_COLS || H < LAYOUT_MIN_ROWS;
+	if (v->too_small) {
 		draw_too_small(&x[0]);
 		return;
 	}
 
-	/* Rows: title, config, the strips (heading, map, list line), timeline,
-	 * legend, step heading and text, key bar. */
-	int text_rows = N + 2, timeline = 1 + N, legend = 1, list = 1;
-	int fixed = 2 + N * 2 + timeline + legend + 1 + text_rows + 1;
-	if ((H - fixed) / N < 2)
-		fixed -= timeline, timeline = 0;
-	if ((H - fixed) / N < 2)
-		fixed -= legend, legend = 0;
-	if ((H - fixed) / N < 1)
-		fixed -= N, list = 0;
-	while ((H - fixed) / N < 1 && text_rows > 2)
-		fixed--, text_rows--;
-	int map_rows = (H - fixed) / N;
+	/* The step's text is measured first: the sentence, the note, the selected
+	 * block's details (Tab, a click) and, at the last step, the summary table always
+	 * show. The maps take what is left, and each allocator's own account of the
+	 * step the rows the maps cannot use. */
+	const struct session *s = ss[0];
+	char sentence[1024], note[1024], line[1024], a[32];
+	bool failed = step_words(&x[0], ss, n, sentence, sizeof sentence, note, sizeof note);
+	int table = s->step && s->step == s->t->nops ? N + 1 : 0;
+	int must = wrap_rows(&x[0], W - 2, sentence) + wrap_rows(&x[0], W - 2, note[0] ? note : NULL) + table;
+	for (unsigned i = 0; i < n && v->selected != HEAP_NO_ADDR; i++)
+		must += selected_words(&x[i], line, sizeof line);
+
+	/* Rows: title, config, the strips (heading, map, list line), timeline, legend,
+	 * step heading and text, key bar. Short of rows the text gives up the
+	 * accounts; then the timeline, the legend and the list lines go; then the text
+	 * shrinks, before a strip's map falls below one row. */
+	int avail = H - 2 - N - 1 - 1;   /* all but title, config, strip headings, step heading, key bar */
+	int timeline = 1 + N, legend = 1, list = 1;
+	int text_rows = must < 2 ? 2 : must;
+#define MAP_ROWS() ((avail - text_rows - timeline - legend - list * N) / N)
+	if (MAP_ROWS() < 2)
+		timeline = 0;
+	if (MAP_ROWS() < 2)
+		legend = 0;
+	if (MAP_ROWS() < 1)
+		list = 0;
+	while (MAP_ROWS() < 1 && text_rows > 2)
+		text_rows--;
+	int map_rows = MAP_ROWS();
+#undef MAP_ROWS
 	if (map_rows < 1) {
+		v->too_small = true;
 		draw_too_small(&x[0]);
 		return;
 	}
 
-	char line[1024], a[32];
 	draw_title(&x[0]);
-	text(&x[0], 1, 1, W - 2, ST_TEXT, config_words(line, sizeof line, x[0].c, false));
 	int label = (int)strlen(explain_addr(a, sizeof a, x[0].c, x[0].c->base)) + 1;
 
 	/* One geometry for every strip (the same heap), so addresses line up. */
 	int row = 2;
 	map_geometry(&x[0], row + 1, label, map_rows, W - label - 1);
 	struct map_geom g = v->geom;
-	/* A heap that needs fewer rows than it was given leaves them to the text. */
-	text_rows += (map_rows - g.rows * g.row_step) * N;
+	char cs[32];
+	int k = (int)strlen(config_words(line, sizeof line, x[0].c, false));
+	snprintf(line + k, sizeof line - (size_t)k, " \xc2\xb7 1 cell = %s", explain_size(cs, sizeof cs, g.cell));
+	if (text_width(&x[0], line) > W - 2)
+		line[k] = '\0';   /* the cell's size whole or not at all */
+	text(&x[0], 1, 1, W - 2, ST_TEXT, line);
+	/* A heap that needs fewer rows than it was given leaves them to the timeline
+	 * (when it had to go) and then to the text. */
+	int spare = (map_rows - g.rows * g.row_step) * N + (avail - text_rows - timeline - legend - list * N) % N;
+	if (!timeline && spare >= 1 + N)
+		timeline = 1 + N, spare -= timeline;
+	if (!legend && spare >= 1)
+		legend = 1, spare--;
+	text_rows += spare;
 	int strip_rows = 1 + g.rows * g.row_step + list;
 	for (int i = 0; i < N; i++) {
 		strip_heading(&x[i], row, W);
@@ -232,10 +294,10 @@ void layout_compare(struct frame *f, const struct session *const *ss, unsigned n
 	int bottom = H - 1 - text_rows - 1;   /* the step heading */
 	if (legend) {
 		/* Free memory outside the largest block is "fragmented" but for bump alone. */
-		int k = 0;
-		while (k + 1 < N && x[k].c->policy == POLICY_BUMP)
-			k++;
-		draw_legend(&x[k], bottom - 1, label, W - label);
+		int b = 0;
+		while (b + 1 < N && x[b].c->policy == POLICY_BUMP)
+			b++;
+		draw_legend(&x[b], bottom - 1, label, W - label);
 	}
 	if (timeline && row + 1 + N <= bottom - legend) {
 		const struct session *tl[LAYOUT_MAX_STRIPS];
@@ -245,27 +307,23 @@ void layout_compare(struct frame *f, const struct session *const *ss, unsigned n
 
 	draw_step_heading(&x[0], bottom);
 	row = bottom + 1;
-	const struct session *s = ss[0];
-	int used = 0;
-	if (s->step == 0) {
-		char sz[32];
-		snprintf(line, sizeof line, "Nothing is allocated yet: %s free in one block at %s. Press "
-			"\xe2\x86\x92 to replay the first operation, n to jump to the first step where the allocators differ.",
-			explain_size(sz, sizeof sz, x[0].c->size), explain_addr(a, sizeof a, x[0].c, x[0].c->base));
-		used = wrap(&x[0], row, 1, W - 2, text_rows, ST_TEXT, line);
-	} else {
-		bool failed;
-		compare_sentence(line, sizeof line, ss, n, &failed);
-		int last = s->step == s->t->nops ? N + 1 : 0;
-		used = wrap(&x[0], row, 1, W - 2, text_rows - last > 0 ? text_rows - last : 1,
-			failed ? ST_FAIL : ST_TEXT, line);
-		const char *note = s->t->notes[s->step - 1];
-		if (note && used < text_rows - last) {
-			snprintf(line, sizeof line, "note: %s", note);
-			used += wrap(&x[0], row + used, 1, W - 2, text_rows - last - used, ST_NOTE, line);
-		}
-		if (last)
-			used += summary_table(&x[0], ss, n, row + used, text_rows - used, W);
+	/* The sentence and the note keep a row each however short the text is. */
+	int note_rows = note[0] ? 1 : 0;
+	int used = wrap(&x[0], row, 1, W - 2, text_rows - note_rows > 0 ? text_rows - note_rows : 1,
+		failed ? ST_FAIL : ST_TEXT, sentence);
+	if (note[0] && used < text_rows)
+		used += wrap(&x[0], row + used, 1, W - 2, text_rows - used, ST_NOTE, note);
+	if (table)
+		used += summary_table(&x[0], ss, n, row + used, text_rows - used, W);
+	/* The selected block (Tab, a click) in each heap that has a block there. */
+	for (unsigned i = 0; i < n && v->selected != HEAP_NO_ADDR && used < text_rows; i++) {
+		char detail[512];
+		if (!selected_words(&x[i], detail, sizeof detail))
+			continue;
+		snprintf(line, sizeof line, "%s: %s", heap_policy_name(ss[i]->config.policy), detail);
+		used += wrap(&x[i], row + used, 1, W - 2, 1, ST_POINTER, line);
+	}
+	if (s->step) {
 		/* Rows to spare: each allocator's own account of the step, shared out. */
 		int each = (text_rows - used) / N;
 		for (unsigned i = 0; i < n && used < text_rows; i++) {

@@ -1,6 +1,7 @@
 /*
  * draw.c - glyphs, frames and text set into cells (see draw.h).
  */
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <wchar.h>
@@ -175,9 +176,11 @@ int text(struct ctx *x, int r, int c, int width, int style, const char *s)
 	return used;
 }
 
-/* Writes s word-wrapped into rows r .. r+maxrows-1 of width columns; the last row
- * ends in an ellipsis when the text does not fit. Returns the rows used. */
-int wrap(struct ctx *x, int r, int c, int width, int maxrows, int style, const char *s)
+/* Word-wraps s into at most maxrows rows of width columns, drawing them at (r, c)
+ * when draw is set; the last row ends in an ellipsis when the text does not fit.
+ * Returns the rows used. */
+static int wrap_rows_of(struct ctx *x, int r, int c, int width, int maxrows, int style, const char *s,
+	bool draw)
 {
 	int row = 0;
 	while (*s == ' ')
@@ -215,10 +218,21 @@ int wrap(struct ctx *x, int r, int c, int width, int maxrows, int style, const c
 		while (*s == ' ')
 			s++;
 		/* The last row takes the rest, cut with one ellipsis by text(). */
-		text(x, r + row, c, width, style, row == maxrows - 1 && *s ? start : line);
+		if (draw)
+			text(x, r + row, c, width, style, row == maxrows - 1 && *s ? start : line);
 		row++;
 	}
 	return row;
+}
+
+int wrap(struct ctx *x, int r, int c, int width, int maxrows, int style, const char *s)
+{
+	return wrap_rows_of(x, r, c, width, maxrows, style, s, true);
+}
+
+int wrap_rows(struct ctx *x, int width, const char *s)
+{
+	return s ? wrap_rows_of(x, 0, 0, width, INT_MAX, ST_TEXT, s, false) : 0;
 }
 
 /* A section title: "── title ─────" across width columns. */

@@ -51,6 +51,8 @@ int text(struct ctx *x, int r, int c, int width, int style, const char *s);
 /* Writes s word-wrapped into rows r .. r+maxrows-1 of width columns; the last row
  * ends in an ellipsis when the text does not fit. Returns the rows used. */
 int wrap(struct ctx *x, int r, int c, int width, int maxrows, int style, const char *s);
+/* The rows wrap() would take for s in width columns with no limit (0 for NULL). */
+int wrap_rows(struct ctx *x, int width, const char *s);
 /* A section title: "── title ─────" across width columns. */
 void heading(struct ctx *x, int r, int c, int width, const char *title);
 
@@ -76,6 +78,8 @@ void draw_list_line(struct ctx *x, int row, int width);
 void draw_keybar(struct ctx *x, int r, bool compare);
 void draw_help(struct ctx *x);
 void draw_too_small(struct ctx *x);
+/* The details of the selected block in x's heap (false when no block starts there). */
+bool selected_words(struct ctx *x, char *buf, size_t len);
 void percent(char *buf, size_t len, double v);
 
 /* compare.c: where the sessions' choices at their (common) step part ways, in one

@@ -225,8 +225,7 @@ void draw_list_line(struct ctx *x, int row, int width)
 	text(x, row, 1, width - 1, ST_TEXT, line);
 }
 
-/* Details of the block under the cursor. */
-static bool selected_words(struct ctx *x, char *buf, size_t len)
+bool selected_words(struct ctx *x, char *buf, size_t len)
 {
 	size_t cursor = 0;
 	struct heap_block b;
@@ -327,10 +326,12 @@ void draw_keybar(struct ctx *x, int r, bool compare)
 		snprintf(status + sn, sizeof status - (size_t)sn, "playing %u/s ", view_speeds[x->v->speed]);
 	int sw = (int)strlen(status), col = 1;
 	for (size_t i = 0; i < nkeys; i++) {
-		int need = text_width(x, keys[i][0]) + 1 + (int)strlen(keys[i][1]);
+		/* ASCII would draw the arrows as "<>", which are keys of their own. */
+		const char *key = i == 0 && x->v->ascii ? "h/l" : keys[i][0];
+		int need = text_width(x, key) + 1 + (int)strlen(keys[i][1]);
 		if (col + need > w - sw - (sw ? 2 : 1))
 			break;
-		col += text(x, r, col, need, ST_KEY, keys[i][0]);
+		col += text(x, r, col, need, ST_KEY, key);
 		put(x, r, col++, ' ', ST_BAR);
 		col += text(x, r, col, w - col, ST_BAR, keys[i][1]);
 		col += 2;
@@ -436,7 +437,8 @@ void layout_draw(struct frame *f, const struct session *s, struct view *v)
 	ctx_init(&x, f, s, v);
 	frame_clear(f);
 	v->geom = (struct map_geom){ .row_step = 1, .cell = 1 };
-	if (f->cols < LAYOUT_MIN_COLS || f->rows < LAYOUT_MIN_ROWS) {
+	v->too_small = f->cols < LAYOUT_MIN_COLS || f->rows < LAYOUT_MIN_ROWS;
+	if (v->too_small) {
 		draw_too_small(&x);
 		return;
 	}
@@ -490,26 +492,29 @@ void layout_draw(struct frame *f, const struct session *s, struct view *v)
 		draw_list_line(&x, row++, W);
 	draw_step_heading(&x, row++);
 
-	/* What the step did, then the trace's note, then the selected block. */
-	int used;
+	/* What the step did, then the trace's note, then the selected block: each keeps
+	 * a row, the note then takes what it needs, the step's account the rest. */
 	if (s->step) {
 		explain_step(line, sizeof line, x.t, x.h, x.r);
-		used = wrap(&x, row, 1, W - 2, text_rows, x.r->ok ? ST_TEXT : ST_FAIL, line);
 	} else {
 		char sz[32];
 		snprintf(line, sizeof line, "Nothing is allocated yet: %s free in one block at %s. "
 			"Press \xe2\x86\x92 to replay the first operation.", explain_size(sz, sizeof sz, x.c->size),
 			explain_addr(a, sizeof a, x.c, x.c->base));
-		used = wrap(&x, row, 1, W - 2, text_rows, ST_TEXT, line);
 	}
-	char detail[512];
+	char detail[512], note[1024];
 	bool selected = v->selected != HEAP_NO_ADDR && selected_words(&x, detail, sizeof detail);
-	const char *note = s->step ? x.t->notes[s->step - 1] : NULL;
-	int left = text_rows - used - (selected ? 1 : 0);
-	if (note && left > 0) {
-		snprintf(line, sizeof line, "note: %s", note);
-		used += wrap(&x, row + used, 1, W - 2, left, ST_NOTE, line);
-	}
+	const char *note_text = s->step ? x.t->notes[s->step - 1] : NULL;
+	if (note_text)
+		snprintf(note, sizeof note, "note: %s", note_text);
+	int note_rows = note_text ? wrap_rows(&x, W - 2, note) : 0;
+	int sel_rows = selected ? 1 : 0;
+	if (note_rows > text_rows - 1 - sel_rows)
+		note_rows = text_rows - 1 - sel_rows;
+	int used = wrap(&x, row, 1, W - 2, text_rows - note_rows - sel_rows,
+		!s->step || x.r->ok ? ST_TEXT : ST_FAIL, line);
+	if (note_rows)
+		used += wrap(&x, row + used, 1, W - 2, text_rows - used - sel_rows, ST_NOTE, note);
 	if (selected && used < text_rows)
 		wrap(&x, row + used, 1, W - 2, text_rows - used, ST_POINTER, detail);
 	row += text_rows;

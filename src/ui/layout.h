@@ -88,6 +88,7 @@ struct view {
 	unsigned stride;      /* index into view_strides */
 	enum timeline_mode timeline;
 	bool prompting;       /* reading ": N" */
+	bool too_small;       /* the last frame asked for a larger terminal: keys but q wait */
 	char prompt[24];
 	char message[256];    /* shown in the key bar until the next key */
 	struct map_geom geom; /* filled in by layout_draw (the first strip's map) */
