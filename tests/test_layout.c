@@ -459,7 +459,32 @@ START_TEST(explain_free_list_policies)
 		"all 3 free blocks for the smallest that fits (32 B, list entry 1); split leaves 16 B free at 0x10");
 	expect_words(lesson, POLICY_WORST, 10, "realloc D 30 -> moved to block 0xa0 (40 B with 8 B header); "
 		"worst-fit scanned all 3 free blocks for the largest that fits (96 B, list entry 3); 2 too small; "
-		"split leaves 56 B free at 0xc8; the old block 0x70 (32 B) is freed");
+		"split leaves 56 B free at 0xc8; the old block 0x70 (32 B) is freed and coalesces with 1 "
+		"neighbour into 64 B at 0x50");
+}
+END_TEST
+
+/* realloc's freed part merges like a free: the words say so (realloc.trc). */
+START_TEST(explain_realloc_merges)
+{
+	static const struct { unsigned long step; const char *want; } cases[] = {
+		{ 6, "realloc A 80 -> stays in block 0x000 (88 B with 8 B header); the 80 B tail at 0x058 is "
+			"freed and coalesces with 1 neighbour into 104 B at 0x058" },
+		{ 7, "realloc A 300 -> moved to block 0x140 (312 B with 8 B header); first-fit scanned 2 free "
+			"blocks, skipped 1 too small; split leaves 392 B free at 0x278; the old block 0x000 (88 B) "
+			"is freed and coalesces with 1 neighbour into 192 B at 0x000" },
+	};
+	struct trace t;
+	struct app a;
+	char buf[1024];
+	load_file(&t, "traces/realloc.trc");
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		open_app(&a, &t, POLICY_FIRST, cases[i].step, false);
+		explain_step(buf, sizeof buf, &t, a.s->h, heap_last(a.s->h));
+		ck_assert_str_eq(buf, cases[i].want);
+		app_free(&a);
+	}
+	trace_free(&t);
 }
 END_TEST
 
@@ -1392,6 +1417,22 @@ START_TEST(note_and_selection_share)
 }
 END_TEST
 
+/* The free-list panel tags the rover's entry as the map does (R4), also when the
+ * step split that entry. */
+START_TEST(list_panel_rover)
+{
+	struct trace t;
+	struct app a;
+	load_file(&t, "traces/next-fit.trc");
+	open_app(&a, &t, POLICY_NEXT, 11, false);
+	render(&a, 30, 100);
+	ck_assert(strstr(rows_text[6], "\xe2\x94\x82 4 0x1c0     64 B split R") != NULL);
+	ck_assert(strstr(rows_text[3], "\xe2\x94\x82 1 0x000     64 B head") != NULL);
+	app_free(&a);
+	trace_free(&t);
+}
+END_TEST
+
 Suite *layout_suite(void)
 {
 	Suite *s = suite_create("layout");
@@ -1409,6 +1450,7 @@ Suite *layout_suite(void)
 	tcase_add_test(tc, wide_note);
 	tcase_add_test(tc, explain_free_list_policies);
 	tcase_add_test(tc, explain_first_fit_skips);
+	tcase_add_test(tc, explain_realloc_merges);
 	tcase_add_test(tc, explain_bump);
 	tcase_add_test(tc, explain_segregated);
 	tcase_add_test(tc, explain_units);
@@ -1435,6 +1477,7 @@ Suite *layout_suite(void)
 	tcase_add_test(tc, prompt_ignores_stray_keys);
 	tcase_add_test(tc, ascii_keybar_names_h_l);
 	tcase_add_test(tc, note_and_selection_share);
+	tcase_add_test(tc, list_panel_rover);
 	suite_add_tcase(s, tc);
 	return s;
 }

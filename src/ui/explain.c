@@ -270,16 +270,26 @@ static void free_words(struct text *o, struct words *w, const heap *h, const str
 		say(o, " (coalescing is off)");
 }
 
+/* A block realloc freed, merged with its free neighbours. */
+static void merge_words(struct text *o, struct words *w, const struct heap_record *r)
+{
+	if (r->merges)
+		say(o, " and coalesces with %u %s into %s at %s", r->merges,
+			plural(r->merges, "neighbour", "neighbours"), size_w(w, r->merged.size), addr_w(w, r->merged.addr));
+}
+
 static void realloc_words(struct text *o, struct words *w, const heap *h, const struct heap_record *r)
 {
 	switch (r->how) {
 	case HOW_IN_PLACE:
 		say(o, " -> stays in block %s", addr_w(w, r->block));
 		block_words(o, w, r->block_size);
-		if (r->released.size)
+		if (r->released.size) {
 			say(o, "; the %s tail at %s is freed", size_w(w, r->released.size), addr_w(w, r->released.addr));
-		else
+			merge_words(o, w, r);
+		} else {
 			say(o, ": the request still fits");
+		}
 		break;
 	case HOW_GREW:
 		say(o, " -> grew in place at %s to %s by taking the start of the free block after it",
@@ -291,8 +301,10 @@ static void realloc_words(struct text *o, struct words *w, const heap *h, const 
 		new_block_words(o, w, h, r, "moved to ");
 		if (heap_config_of(h)->policy == POLICY_BUMP)
 			say(o, "; the old block %s (%s) is left dead", addr_w(w, r->released.addr), size_w(w, r->released.size));
-		else
+		else {
 			say(o, "; the old block %s (%s) is freed", addr_w(w, r->released.addr), size_w(w, r->released.size));
+			merge_words(o, w, r);
+		}
 		break;
 	default:   /* HOW_NEW: a realloc of a null pointer allocates */
 		say(o, " of a null pointer allocates");

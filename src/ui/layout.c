@@ -156,17 +156,22 @@ static void draw_lists(struct ctx *x, int r0, int r1, int c, int width)
 				text(x, row++, c, width, ST_DIM, title);
 				break;
 			}
-			const char *tag = "";
+			/* What the step did to the entry, and the rover on it as well, as
+			 * the map shows both (R4): "split R". */
+			const char *did = "";
 			int style = ST_TEXT;
+			bool rover = list == 0 && heap_rover(x->h) == e.addr;
 			if (list == 0 && r->ok && r->remainder.size && e.addr == r->remainder.addr)
-				tag = "split", style = ST_POINTER;
+				did = "split", style = ST_POINTER;
 			else if (r->ok && r->how == HOW_FREED &&
 					e.addr == (r->merged.size ? r->merged.addr : r->span_returned ? r->span.addr : r->released.addr))
-				tag = "freed", style = ST_POINTER;
-			else if (list == 0 && heap_rover(x->h) == e.addr)
-				tag = "rover", style = ST_POINTER;
-			else if (pos == 1)
-				tag = "head";
+				did = "freed", style = ST_POINTER;
+			else if (pos == 1 && !rover)
+				did = "head";
+			char tag[32];
+			snprintf(tag, sizeof tag, "%s%s", did, !rover ? "" : *did ? " R" : "rover");
+			if (rover)
+				style = ST_POINTER;
 			entry_line(x, row++, c, width, list, pos, e, tag, style);
 		}
 		if (whole && row < r1)
