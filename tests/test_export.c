@@ -207,6 +207,162 @@ START_TEST(svg_pointers_and_escapes)
 }
 END_TEST
 
+/* ---- every text inside the picture -------------------------------------------------- */
+
+/* A text's estimated box: characters x the advance export.c budgets (0.61 em of
+ * the monospace font), placed by its anchor; ascent and descent of the font size. */
+struct text_box {
+	double x0, x1, top, bottom, y;
+	bool pointer;                /* in a strip's pointer group (pointer and address labels) */
+	int group;
+	char text[160];
+};
+
+struct path_line { double x, y_end; int group; };
+
+/* The value of attribute name in the tag at p (up to its '>'), or NULL. */
+static const char *attr(const char *p, const char *name, char *buf, size_t len)
+{
+	const char *end = strchr(p, '>');
+	char key[32];
+	snprintf(key, sizeof key, " %s=\"", name);
+	const char *a = strstr(p, key);
+	if (!a || a > end)
+		return NULL;
+	a += strlen(key);
+	size_t n = strcspn(a, "\"");
+	if (n >= len)
+		n = len - 1;
+	memcpy(buf, a, n);
+	buf[n] = '\0';
+	return buf;
+}
+
+/* The characters of XML character data up to "</": an entity or a UTF-8 sequence
+ * is one. */
+static int xml_chars(const char *p, char *copy, size_t len)
+{
+	int n = 0;
+	size_t k = 0;
+	for (; *p && !(p[0] == '<' && p[1] == '/'); p++) {
+		if (k + 1 < len)
+			copy[k++] = *p;
+		if (*p == '&') {
+			while (*p && *p != ';')
+				p++;
+			n++;
+		} else if (((unsigned char)*p & 0xC0) != 0x80) {
+			n++;
+		}
+	}
+	copy[k] = '\0';
+	return n;
+}
+
+/* Reads svg with xmllint: its width, every text's box, the pointers' lines. */
+static int svg_boxes(const char *svg, double *width, struct text_box *box, int max, struct path_line *path,
+	int *npath)
+{
+	char *out = xpath(svg, "/*/@width | //*[local-name()='text'][not(parent::*[@class='pointers'])] | "
+		"//*[local-name()='g'][@class='pointers']");
+	ck_assert_msg(sscanf(out, " width=\"%lf\"", width) == 1, "%s: no width: %.80s", svg, out);
+	int n = 0, group = 0;
+	bool in_group = false;
+	*npath = 0;
+	for (const char *p = out; (p = strchr(p, '<')); p++) {
+		char v[64];
+		if (strncmp(p, "<g class=\"pointers\"", 19) == 0) {
+			in_group = true, group++;
+		} else if (strncmp(p, "</g>", 4) == 0) {
+			in_group = false;
+		} else if (strncmp(p, "<path ", 6) == 0 && in_group) {
+			double x0, y0, x1, y1;
+			ck_assert(attr(p, "d", v, sizeof v));
+			ck_assert_int_eq(sscanf(v, "M %lf %lf L %lf %lf", &x0, &y0, &x1, &y1), 4);
+			ck_assert_int_lt(*npath, 16);
+			path[(*npath)++] = (struct path_line){ x0, y0, group };
+		} else if (strncmp(p, "<text ", 6) == 0) {
+			ck_assert_int_lt(n, max);
+			struct text_box *b = &box[n++];
+			double x = strtod(attr(p, "x", v, sizeof v), NULL);
+			b->y = strtod(attr(p, "y", v, sizeof v), NULL);
+			const char *cls = attr(p, "class", v, sizeof v);
+			double size = strcmp(cls, "title") == 0 ? 16 : strcmp(cls, "strip") == 0 ? 13 :
+				strcmp(cls, "label") == 0 || strcmp(cls, "flabel") == 0 ? 11 : 12;
+			double w = xml_chars(strchr(p, '>') + 1, b->text, sizeof b->text) * size * 0.61;
+			const char *anchor = attr(p, "text-anchor", v, sizeof v);
+			b->x0 = !anchor ? x : strcmp(anchor, "middle") == 0 ? x - w / 2 : x - w;
+			b->x1 = b->x0 + w;
+			b->top = b->y - 0.8 * size;
+			b->bottom = b->y + 0.25 * size;
+			b->pointer = in_group;
+			b->group = group;
+		}
+	}
+	free(out);
+	return n;
+}
+
+/* Every lesson at every step, under two compares: every text lies inside the
+ * picture, and under each bar the pointer and address labels neither overlap nor
+ * cross a pointer's line on its way further down. */
+START_TEST(svg_text_stays_inside)
+{
+	static const char *const compares[] = { "--compare=bump,first,next,best", "--compare=first,best" };
+	dir_make();
+	char svg[128];
+	snprintf(svg, sizeof svg, "%s/step.svg", dir);
+	DIR *d = opendir("traces");
+	ck_assert_ptr_nonnull(d);
+	int pictures = 0, labels = 0;
+	for (struct dirent *e; (e = readdir(d));) {
+		size_t len = strlen(e->d_name);
+		if (len < 5 || strcmp(e->d_name + len - 4, ".trc") != 0)
+			continue;
+		char path[300];
+		snprintf(path, sizeof path, "traces/%s", e->d_name);
+		struct trace t;
+		ck_assert_int_eq(trace_read_file(&t, path), TRACE_OK);
+		unsigned long nops = t.nops;
+		trace_free(&t);
+		for (size_t c = 0; c < 2; c++)
+			for (unsigned long step = 0; step <= nops; step++) {
+				char at[32];
+				snprintf(at, sizeof at, "--step=%lu", step);
+				struct run r = run(NULL, "--export=svg", compares[c], at, "-o", svg, path, NULL);
+				ck_assert_msg(r.status == 0, "%s %s: %s", path, at, r.err);
+				run_free(&r);
+				double width;
+				struct text_box box[128];
+				struct path_line lines[16];
+				int nlines;
+				int n = svg_boxes(svg, &width, box, 128, lines, &nlines);
+				for (int i = 0; i < n; i++) {
+					ck_assert_msg(box[i].x0 >= 0 && box[i].x1 <= width, "%s %s %s: '%s' spans %.1f-%.1f of %.0f",
+						path, compares[c], at, box[i].text, box[i].x0, box[i].x1, width);
+					if (!box[i].pointer)
+						continue;
+					labels++;
+					for (int j = i + 1; j < n; j++)
+						ck_assert_msg(!(box[j].pointer && box[j].group == box[i].group &&
+							box[i].x0 < box[j].x1 && box[j].x0 < box[i].x1 &&
+							box[i].top < box[j].bottom && box[j].top < box[i].bottom),
+							"%s %s %s: '%s' overlaps '%s'", path, compares[c], at, box[i].text, box[j].text);
+					for (int k = 0; k < nlines; k++)
+						ck_assert_msg(!(lines[k].group == box[i].group && lines[k].y_end > box[i].y &&
+							lines[k].x > box[i].x0 && lines[k].x < box[i].x1),
+							"%s %s %s: a pointer's line crosses '%s'", path, compares[c], at, box[i].text);
+				}
+				pictures++;
+			}
+	}
+	closedir(d);
+	ck_assert_int_gt(pictures, 200);
+	ck_assert_int_gt(labels, 2 * pictures * 3);   /* 2 addresses a strip, and pointers */
+	dir_remove();
+}
+END_TEST
+
 /* --export=txt is the viewer's screen as text. */
 START_TEST(txt_is_the_screen)
 {
@@ -351,6 +507,7 @@ Suite *export_suite(void)
 	tcase_set_timeout(tc, 30);
 	tcase_add_test(tc, svg_compare_fragment);
 	tcase_add_test(tc, svg_pointers_and_escapes);
+	tcase_add_test(tc, svg_text_stays_inside);
 	tcase_add_test(tc, txt_is_the_screen);
 	tcase_add_test(tc, export_errors);
 	tcase_add_test(tc, docs_pictures_are_current);

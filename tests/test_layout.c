@@ -144,8 +144,8 @@ START_TEST(fragment_compact_60x20)
 		"0x600 ████████████████████████████████████████████████",
 		"0x780 ████████████████",
 		"",
-		"── timeline: frag % (t: live bytes) ────────────────────────",
-		" best ······▄▂▄✗▄▁                                     7.1%",
+		"── timeline: frag % (t: live bytes) ────▼───────────────────",
+		" best ··················▄▄▄▂▂▂▄▄▄✗✗✗▄▄▄▁▁▁             7.1%",
 		"      █ payload  ▒ header/pad  · free  ░ fragmented",
 		" free list: 1:0x2a8 8 B 2:0x4a8 104 B",
 		"── step 12 of 12: alloc H 120 ────────── end of the trace ──",
@@ -901,9 +901,9 @@ START_TEST(compare_fragment_80x24)
 		"0x480 █████2░░░░░░░░░░░░▒g2█▒C████████████████████████████████████████████████",
 		"0x6c0 ████████████████████████████████████████",
 		" free list: 1:0x000 656 B 2:0x4a8 104 B",
-		"── timeline: frag % (t: live bytes) ────────────────────────────────────────────",
-		" first ······▄▂▃▃▄✗                                                       20.0%",
-		" best  ······▄▂▄✗▄▁                                                       13.7%",
+		"── timeline: frag % (t: live bytes) ────────▼───────────────────────────────────",
+		" first ······························▄▄▄▄▄▂▂▂▂▂▃▃▃▃▃▃▃▃▃▃▄▄▄▄▄✗✗✗✗✗       20.0%",
+		" best  ······························▄▄▄▄▄▂▂▂▂▂▄▄▄▄▄✗✗✗✗✗▄▄▄▄▄▁▁▁▁▁       13.7%",
 		"      █ payload  ▒ header/pad  · free  ░ fragmented  ▶ this step  1 list order",
 		"── step 8 of 12: alloc E 496 ────────────────────────────── next: alloc F 544 ──",
 		" first-fit took 0x000 (searched 1); best-fit took 0x2b0 (searched 2)",
@@ -921,12 +921,17 @@ START_TEST(compare_fragment_80x24)
 	/* The strips' maps share one geometry: the same addresses down the screen. */
 	ck_assert_int_eq(a.v.strip_top[0], 3);
 	ck_assert_int_eq(a.v.strip_top[1], 9);
-	/* The current step's column is selected on each sparkline (step 8: column 8). */
-	ck_assert_int_eq(cell(15, 7 + 7)->flags, CELL_SELECTED);
-	ck_assert_int_eq(cell(16, 7 + 7)->flags, CELL_SELECTED);
-	ck_assert_int_eq(cell(15, 7 + 6)->flags, 0);
-	ck_assert_int_eq(cell(15, 7 + 11)->style, ST_FAIL);     /* first-fit fails first at 12 */
-	ck_assert_int_eq(cell(16, 7 + 9)->style, ST_FAIL);      /* best-fit at 10 */
+	/* Twelve steps in 62 columns: 5 a step. The current step's columns are selected
+	 * on each sparkline (step 8: columns 35-39), the caret over their middle. */
+	for (int k = 35; k <= 39; k++) {
+		ck_assert_int_eq(cell(15, 7 + k)->flags, CELL_SELECTED);
+		ck_assert_int_eq(cell(16, 7 + k)->flags, CELL_SELECTED);
+	}
+	ck_assert_int_eq(cell(15, 7 + 34)->flags, 0);
+	ck_assert_int_eq(cell(15, 7 + 40)->flags, 0);
+	ck_assert_int_eq(cell(14, 7 + 37)->style, ST_POINTER);
+	ck_assert_int_eq(cell(15, 7 + 55)->style, ST_FAIL);     /* first-fit fails first at 12 */
+	ck_assert_int_eq(cell(16, 7 + 45)->style, ST_FAIL);      /* best-fit at 10 */
 	/* A click selects by the strip it lands in: row 9 is best-fit's 0x000, its
 	 * free block 1 (656 B); row 3 first-fit's E there. */
 	app_click(&a, 9, 10);
@@ -976,7 +981,10 @@ START_TEST(compare_last_step_summary)
 END_TEST
 
 /* Exact glyphs: frag is 0, 0, 0, 1/8, 2/9, 1/5 (eighths rounded up: 1, 2, 2), then
- * e fails; live 10..75 B and the footprint on their own highest values. */
+ * e fails; live 10..75 B and the footprint on their own highest values. Seven steps
+ * in a 42-column sparkline: 6 columns a step. The caret in the heading's rule stands
+ * over the middle of the current step's columns, which are selected; the title moves
+ * out of its way (to the right, or without its key hint on a row this narrow). */
 START_TEST(timeline_glyphs)
 {
 	struct trace t;
@@ -985,32 +993,53 @@ START_TEST(timeline_glyphs)
 		"alloc d 65\nalloc e 50\n");
 	open_app(&a, &t, -1, 4, false);
 	render(&a, 20, 60);
-	ck_assert_str_eq(rows_text[10], "── timeline: frag % (t: live bytes) ────────────────────────");
-	ck_assert_str_eq(rows_text[11], " first ···▁▂▂✗                                        12.5%");
+	ck_assert_str_eq(rows_text[10], "── timeline: frag % ───────▼────────────────────────────────");
+	ck_assert_str_eq(rows_text[11], " first ··················▁▁▁▁▁▁▂▂▂▂▂▂▂▂▂▂▂▂✗✗✗✗✗✗     12.5%");
+	ck_assert_int_eq(cell(10, 27)->style, ST_POINTER);     /* over step 4's columns 25-30 */
 	ck_assert_int_eq(cell(11, 7)->style, ST_DIM);          /* zero */
-	ck_assert_int_eq(cell(11, 10)->style, ST_FRAG);
-	ck_assert_int_eq(cell(11, 10)->flags, CELL_SELECTED);  /* step 4 */
-	ck_assert_int_eq(cell(11, 13)->style, ST_FAIL);
+	ck_assert_int_eq(cell(11, 24)->flags, 0);
+	for (int c = 25; c <= 30; c++) {
+		ck_assert_int_eq(cell(11, c)->style, ST_FRAG);
+		ck_assert_int_eq(cell(11, c)->flags, CELL_SELECTED);
+	}
+	ck_assert_int_eq(cell(11, 31)->flags, 0);
+	for (int c = 43; c <= 48; c++)
+		ck_assert_int_eq(cell(11, c)->style, ST_FAIL);
 	KEYS(&a, 't');
 	ck_assert_str_eq(a.v.message, "timeline: live bytes");
 	render(&a, 20, 60);
-	ck_assert_str_eq(rows_text[10], "── timeline: live bytes (t: footprint) ─────────────────────");
-	ck_assert_str_eq(rows_text[11], " first ▂▃▄▃▂█✗                                         20 B");
+	ck_assert_str_eq(rows_text[10], "── timeline: live bytes ───▼────────────────────────────────");
+	ck_assert_str_eq(rows_text[11], " first ▂▂▂▂▂▂▃▃▃▃▃▃▄▄▄▄▄▄▃▃▃▃▃▃▂▂▂▂▂▂██████✗✗✗✗✗✗      20 B");
 	KEYS(&a, 't');
 	render(&a, 20, 60);
-	ck_assert_str_eq(rows_text[11], " first ▁▂▃▃▃█✗                                         30 B");
+	ck_assert_str_eq(rows_text[11], " first ▁▁▁▁▁▁▂▂▂▂▂▂▃▃▃▃▃▃▃▃▃▃▃▃▃▃▃▃▃▃██████✗✗✗✗✗✗      30 B");
 	KEYS(&a, 't');
 	ck_assert_int_eq(a.v.timeline, TIMELINE_FRAG);
 	a.v.ascii = true;
 	render(&a, 20, 60);
-	ck_assert_str_eq(rows_text[11], " first ..._--x                                        12.5%");
+	ck_assert_str_eq(rows_text[10], "-- timeline: frag % -------v--------------------------------");
+	ck_assert_str_eq(rows_text[11], " first ..................______------------xxxxxx     12.5%");
+	/* Step 0: nothing selected, the caret over the gap before the first step, the
+	 * title out of its way on the right. */
+	a.v.ascii = false;
+	ck_assert_int_eq(app_goto(&a, 0), 0);
+	render(&a, 20, 60);
+	ck_assert_str_eq(rows_text[10], "──────▼───────────────── timeline: frag % (t: live bytes) ──");
+	ck_assert_str_eq(rows_text[11], " first ··················▁▁▁▁▁▁▂▂▂▂▂▂▂▂▂▂▂▂✗✗✗✗✗✗      0.0%");
+	for (int c = 0; c < 60; c++)
+		ck_assert_int_eq(cell(11, c)->flags, 0);
+	/* The last step, clear of the title: the title stays where it always is. */
+	ck_assert_int_eq(app_goto(&a, 7), 0);
+	render(&a, 20, 60);
+	ck_assert_str_eq(rows_text[10], "── timeline: frag % (t: live bytes) ─────────▼──────────────");
 	app_free(&a);
 	trace_free(&t);
 }
 END_TEST
 
 /* A trace longer than the sparkline: each column shows the highest value of the
- * steps it covers, and the current step lands in its column. */
+ * steps it covers, and the current step lands in its column. A shorter one: every
+ * step gets the same whole number of columns, in order, each showing its own step. */
 START_TEST(timeline_columns_fold_steps)
 {
 	char *text = long_trace();
@@ -1050,6 +1079,26 @@ START_TEST(timeline_columns_fold_steps)
 	app_free(&a);
 	trace_free(&t);
 	free(text);
+
+	load_file(&t, "traces/fragment.trc");   /* 12 steps */
+	open_app(&a, &t, POLICY_BEST, 0, false);
+	s = a.s;
+	ck_assert_int_eq(timeline_width(s, 62), 60);
+	ck_assert_int_eq(timeline_width(s, 12), 12);
+	ck_assert_int_eq(timeline_width(s, 11), 11);
+	int first, end;
+	ck_assert(!timeline_columns(s, 60, 0, &first, &end));
+	for (unsigned long i = 1; i <= 12; i++) {
+		ck_assert(timeline_columns(s, 60, i, &first, &end));
+		ck_assert_int_eq(first, 5 * (int)(i - 1));
+		ck_assert_int_eq(end, 5 * (int)i);
+		ck_assert_int_eq(timeline_column(s, 60, i), first);
+		for (int col = first; col < end; col++)
+			ck_assert_uint_eq(timeline_column_level(s, col, 60, TIMELINE_FRAG, 1),
+				timeline_column_level(s, (int)i - 1, 12, TIMELINE_FRAG, 1));
+	}
+	app_free(&a);
+	trace_free(&t);
 }
 END_TEST
 
@@ -1307,8 +1356,12 @@ START_TEST(compare_four_keeps_timeline)
 	render(&a, 30, 100);
 	int tl = row_starting(30, "\xe2\x94\x80\xe2\x94\x80 timeline: frag %");
 	ck_assert_int_gt(tl, 0);
-	ck_assert_str_eq(rows_text[tl + 1], " bump  \xc2\xb7\xc2\xb7\xc2\xb7\xc2\xb7\xc2\xb7\xc2\xb7\xc2\xb7\xe2\x9c\x97\xc2\xb7\xc2\xb7\xc2\xb7\xc2\xb7"
-		"                                                                            0.0%");
+	/* bump fails first at step 8: six columns a step, the 8th crossed */
+	char want[512] = " bump  ";
+	for (int i = 0; i < 12 * 6; i++)
+		strcat(want, i / 6 == 7 ? "\xe2\x9c\x97" : "\xc2\xb7");
+	strcat(want, "                0.0%");
+	ck_assert_str_eq(rows_text[tl + 1], want);
 	ck_assert(strncmp(rows_text[tl + 4], " best  ", 7) == 0);
 	for (int r = 0; r < 29; r++)
 		ck_assert_msg(rows_text[r][0] != '\0', "row %d is blank", r);

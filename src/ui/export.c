@@ -44,7 +44,13 @@ static int export_txt(FILE *out, struct app *a, int rows, int cols)
 #define SVG_MARGIN 20
 #define BAR_HEIGHT 44
 #define LINE 16          /* a line of caption text */
-#define CAPTION_CHARS 124
+#define POINTER_LINE 14  /* a line of pointer labels under a bar */
+/* A character's advance in the style sheet's monospace fonts, in ems (DejaVu Sans
+ * Mono and Menlo: 0.602, Consolas 0.55), with a little to spare: every text is
+ * measured by it and kept inside the picture (tests/test_export.c measures alike). */
+#define ADVANCE 0.61
+/* The characters a line of text at size px holds between the margins. */
+#define CHARS_AT(size) ((int)((SVG_WIDTH - 2 * SVG_MARGIN) / ((size) * ADVANCE)))
 
 /* Writes s as XML character data: markup escaped, and what XML may not hold (bytes
  * that are not UTF-8, control characters, surrogates, U+FFFE, U+FFFF; a trace's name
@@ -78,18 +84,29 @@ static void svg_text(FILE *out, double x, double y, const char *cls, const char 
 	fputs("</text>\n", out);
 }
 
-/* Word-wraps s into lines of at most CAPTION_CHARS bytes; returns the y after it. */
-static double svg_caption(FILE *out, double y, const char *cls, const char *s)
+/* The width s takes at size px: its characters (code points) times the advance. */
+static double text_extent(const char *s, double size)
 {
-	char line[CAPTION_CHARS + 8];
+	size_t n = 0;
+	for (; *s; s++)
+		n += ((unsigned char)*s & 0xC0) != 0x80;
+	return (double)n * size * ADVANCE;
+}
+
+/* Word-wraps s into lines of at most chars bytes (so at most chars characters),
+ * pitch apart from y; returns the y after it. */
+static double svg_wrap(FILE *out, double y, const char *cls, const char *s, int chars, double pitch)
+{
+	char line[256];
+	size_t max = (size_t)chars < sizeof line ? (size_t)chars : sizeof line - 1;
 	while (*s) {
 		size_t n = strlen(s);
-		if (n > CAPTION_CHARS) {
-			n = CAPTION_CHARS;
+		if (n > max) {
+			n = max;
 			while (n > 0 && s[n] != ' ')
 				n--;
 			if (n == 0)
-				n = CAPTION_CHARS;
+				n = max;
 			/* never cut a UTF-8 sequence */
 			while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
 				n--;
@@ -97,12 +114,18 @@ static double svg_caption(FILE *out, double y, const char *cls, const char *s)
 		memcpy(line, s, n);
 		line[n] = '\0';
 		svg_text(out, SVG_MARGIN, y, cls, NULL, line);
-		y += LINE;
+		y += pitch;
 		s += n;
 		while (*s == ' ')
 			s++;
 	}
 	return y;
+}
+
+/* Caption text (12 px), word-wrapped to the picture. */
+static double svg_caption(FILE *out, double y, const char *cls, const char *s)
+{
+	return svg_wrap(out, y, cls, s, CHARS_AT(12), LINE);
 }
 
 static const char style_sheet[] =
@@ -121,7 +144,7 @@ static const char style_sheet[] =
 	".rect-frag { fill: #f2b8b5; }\n"
 	".rect-dead { fill: #d9d9d9; }\n"
 	".block { stroke: #fff; stroke-width: 1; }\n"
-	".marker { fill: #e6a700; }\n"
+	".marker { fill: #e6a700; stroke: #fff; stroke-width: 1; }\n"
 	".pointer { stroke: #e6a700; stroke-width: 2; fill: none; }\n"
 	".touched { stroke: #e6a700; stroke-width: 2; }\n"
 	"</style>\n";
@@ -134,6 +157,92 @@ struct bar {
 static double px(const struct bar *b, uint64_t addr)
 {
 	return b->x + (double)(addr - b->base) * b->w / (double)b->size;
+}
+
+/* A pointer under the bar: a line down from the bar to its label, "list head, rover
+ * 0x0a0" when several point at one address. */
+struct pointer {
+	uint64_t addr;
+	const char *names[3];
+	int nnames;
+	char label[80];
+	double x;                    /* its line */
+	double x0, x1;               /* its label's extent */
+	bool right;                  /* the label to the right of the line, else to its left */
+	int line;                    /* the label's line under the bar, from 0 */
+};
+
+#define LABEL_GAP 8              /* at least this between labels on a line */
+
+/* Whether p's label may go on line k beside the placed pointers: it overlaps no
+ * label on that line, crosses no line going further down, and its own line
+ * crosses no label above it. */
+static bool label_fits(const struct pointer *p, int k, const struct pointer *const *placed, int n)
+{
+	for (int i = 0; i < n; i++) {
+		const struct pointer *q = placed[i];
+		if (q->line == k && p->x0 < q->x1 + LABEL_GAP && q->x0 < p->x1 + LABEL_GAP)
+			return false;
+		if (q->line > k && q->x >= p->x0 - 2 && q->x <= p->x1 + 2)
+			return false;
+		if (q->line < k && p->x >= q->x0 - 2 && p->x <= q->x1 + 2)
+			return false;
+	}
+	return true;
+}
+
+/* Puts the pointers' labels on lines under the bar, first-fit in the given order;
+ * returns the lines used, or -1 when some label found no line. */
+static int place_in_order(struct pointer *p, const int *order, int n)
+{
+	const struct pointer *placed[3];
+	int lines = 0;
+	for (int i = 0; i < n; i++) {
+		struct pointer *q = &p[order[i]];
+		q->line = -1;
+		for (int k = 0; k < 2 * n && q->line < 0; k++)
+			if (label_fits(q, k, placed, i))
+				q->line = k;
+		if (q->line < 0)
+			return -1;
+		placed[i] = q;
+		if (q->line + 1 > lines)
+			lines = q->line + 1;
+	}
+	return lines;
+}
+
+/* Lays out the labels of n (at most 3) pointers: each beside its line, to the right
+ * unless that would leave the bar; none overlapping another or crossing another's
+ * line. Tries every order and keeps the one with the fewest lines. Returns them. */
+static int place_labels(struct pointer *p, int n, const struct bar *bar)
+{
+	for (int i = 0; i < n; i++) {
+		double w = text_extent(p[i].label, 12);
+		p[i].right = p[i].x + 3 + w <= bar->x + bar->w || p[i].x - 3 - w < bar->x;
+		p[i].x0 = p[i].right ? p[i].x + 3 : p[i].x - 3 - w;
+		p[i].x1 = p[i].x0 + w;
+	}
+	static const int orders[6][3] = { { 0, 1, 2 }, { 0, 2, 1 }, { 1, 0, 2 }, { 1, 2, 0 }, { 2, 0, 1 }, { 2, 1, 0 } };
+	int best = -1, best_lines = 0;
+	for (int o = 0; o < 6; o++) {
+		/* only the orders of the first n */
+		bool valid = true;
+		for (int i = 0; i < 3; i++)
+			valid &= orders[o][i] < n || i >= n;
+		if (!valid)
+			continue;
+		int lines = place_in_order(p, orders[o], n);
+		if (lines >= 0 && (best < 0 || lines < best_lines))
+			best = o, best_lines = lines;
+	}
+	if (best < 0) {
+		/* cannot happen with three labels on a bar 920 px wide; a line each */
+		for (int i = 0; i < n; i++)
+			p[i].line = i;
+		return n;
+	}
+	return place_in_order(p, orders[best], n);
 }
 
 /* A block's class: what the map's glyphs say. */
@@ -161,8 +270,8 @@ static double svg_strip(FILE *out, const struct session *s, double y, bool compa
 	snprintf(line, sizeof line, "%s \xc2\xb7 live %s in %llu blocks \xc2\xb7 free %s \xc2\xb7 largest free %s \xc2\xb7 frag %s",
 		explain_policy(c->policy), explain_size(b1, sizeof b1, m.live), (unsigned long long)m.live_blocks,
 		explain_size(b2, sizeof b2, m.free_bytes), explain_size(b3, sizeof b3, m.largest_free), frag);
-	svg_text(out, SVG_MARGIN, y, "strip", NULL, line);
-	y += 10;
+	/* the bar 16 below the heading's last baseline: room for the step's marker */
+	y = svg_wrap(out, y, "strip", line, CHARS_AT(13), LINE) - LINE + 16;
 
 	struct bar bar = { SVG_MARGIN, SVG_WIDTH - 2 * SVG_MARGIN, c->base, c->size };
 	uint64_t primary = layout_primary(r);
@@ -220,38 +329,62 @@ static double svg_strip(FILE *out, const struct session *s, double y, bool compa
 	}
 	fputs("</g>\n", out);
 
-	/* The step's block: a marker above it. */
+	/* The step's block: a marker pinned into the bar's top edge over its start, well
+	 * clear of the heading's text so it cannot read as a letter of it. */
 	if (primary != HEAP_NO_ADDR) {
 		double x = px(&bar, primary);
-		fprintf(out, "<polygon class=\"marker\" points=\"%.2f,%.1f %.2f,%.1f %.2f,%.1f\"/>\n", x, y - 1,
-			x - 5, y - 9, x + 5, y - 9);
+		fprintf(out, "<polygon class=\"marker\" points=\"%.2f,%.1f %.2f,%.1f %.2f,%.1f\"/>\n", x, y + 5,
+			x - 6, y - 7, x + 6, y - 7);
 	}
 	y += BAR_HEIGHT;
 
-	/* Pointers under the bar: the list head, the rover, the bump pointer. */
-	struct pointer { uint64_t addr; const char *name; } ptr[3];
+	/* Pointers under the bar: the list head, the rover, the bump pointer; one
+	 * label for those at one address. */
+	struct pointer ptr[3];
 	int np = 0;
 	size_t lc = 0;
 	struct heap_range head;
+	struct { uint64_t addr; const char *name; } want[2];
+	int nw = 0;
 	if (c->policy == POLICY_BUMP)
-		ptr[np++] = (struct pointer){ bump, "bump pointer" };
+		want[nw].addr = bump, want[nw++].name = "bump pointer";
 	else if (heap_list_next(h, 0, &lc, &head))
-		ptr[np++] = (struct pointer){ head.addr, "list head" };
+		want[nw].addr = head.addr, want[nw++].name = "list head";
 	if (rover != HEAP_NO_ADDR)
-		ptr[np++] = (struct pointer){ rover, "rover" };
-	for (int i = 0; i < np; i++) {
-		if (ptr[i].addr == HEAP_NO_ADDR || ptr[i].addr - c->base > c->size)
+		want[nw].addr = rover, want[nw++].name = "rover";
+	for (int i = 0; i < nw; i++) {
+		if (want[i].addr == HEAP_NO_ADDR || want[i].addr - c->base > c->size)
 			continue;
-		double x = px(&bar, ptr[i].addr);
-		fprintf(out, "<path class=\"pointer\" data-pointer=\"%s\" d=\"M %.2f %.1f L %.2f %.1f\"/>\n",
-			ptr[i].name, x, y + 12.0 + 12 * i, x, y + 1);
-		snprintf(line, sizeof line, "%s %s", ptr[i].name, explain_addr(a, sizeof a, c, ptr[i].addr));
-		svg_text(out, x + 3, y + 12.0 + 12 * i, "dim", NULL, line);
+		int k = 0;
+		while (k < np && ptr[k].addr != want[i].addr)
+			k++;
+		if (k == np)
+			ptr[np++] = (struct pointer){ .addr = want[i].addr, .x = px(&bar, want[i].addr) };
+		ptr[k].names[ptr[k].nnames++] = want[i].name;
 	}
-	svg_text(out, bar.x, y + 12.0 + 12 * np, "dim", NULL, explain_addr(a, sizeof a, c, c->base));
-	svg_text(out, bar.x + bar.w, y + 12.0 + 12 * np, "dim", "end",
-		explain_addr(a, sizeof a, c, c->base + c->size));
-	y += 12.0 + 12 * np + LINE;
+	for (int i = 0; i < np; i++) {
+		int n = 0;
+		for (int k = 0; k < ptr[i].nnames; k++)
+			n += snprintf(ptr[i].label + n, sizeof ptr[i].label - (size_t)n, "%s%s", k ? ", " : "",
+				ptr[i].names[k]);
+		snprintf(ptr[i].label + n, sizeof ptr[i].label - (size_t)n, " %s", explain_addr(a, sizeof a, c, ptr[i].addr));
+	}
+	int lines = place_labels(ptr, np, &bar);
+	fputs("<g class=\"pointers\">\n", out);
+	for (int i = 0; i < np; i++) {
+		double ly = y + 12.0 + POINTER_LINE * ptr[i].line;
+		for (int k = 0; k < ptr[i].nnames; k++)
+			fprintf(out, "<path class=\"pointer\" data-pointer=\"%s\" d=\"M %.2f %.1f L %.2f %.1f\"/>\n",
+				ptr[i].names[k], ptr[i].x, ly, ptr[i].x, y + 1);
+		svg_text(out, ptr[i].right ? ptr[i].x + 3 : ptr[i].x - 3, ly, "dim", ptr[i].right ? NULL : "end",
+			ptr[i].label);
+	}
+	/* the heap's first and last address, on a line of their own below the labels */
+	double ay = y + 12.0 + POINTER_LINE * lines;
+	svg_text(out, bar.x, ay, "dim", NULL, explain_addr(a, sizeof a, c, c->base));
+	svg_text(out, bar.x + bar.w, ay, "dim", "end", explain_addr(a, sizeof a, c, c->base + c->size));
+	fputs("</g>\n", out);
+	y = ay + LINE;
 
 	/* What the step did, in the viewer's words. */
 	if (s->step) {
@@ -303,8 +436,7 @@ static int export_svg(FILE *out, struct app *a)
 	if (!mem)
 		return -1;
 	double y = SVG_MARGIN + 16;
-	svg_text(mem, SVG_MARGIN, y, "title", NULL, t->title ? t->title : t->name);
-	y += LINE + 4;
+	y = svg_wrap(mem, y, "title", t->title ? t->title : t->name, CHARS_AT(16), LINE + 4);
 	if (s->step)
 		snprintf(line, sizeof line, "step %lu of %lu: %s", s->step, t->nops, explain_op(op, sizeof op, t, s->step - 1));
 	else
