@@ -30,7 +30,8 @@ static const char usage_text[] =
 	"      --dist=DIST          sizes: uniform, bimodal (default), power, phases\n"
 	"      --heap=SIZE          the trace's heap size (default 8K)\n"
 	"      --live=N             allocate until N blocks are live, then stay near N\n"
-	"                           (default 30; 0 for malloc.py's plain -P mix)\n"
+	"                           (default 30, or half of -n below 30 operations;\n"
+	"                           0 for malloc.py's plain -P mix)\n"
 	"  -p, --policy=NAME        add a policy directive: bump, first, next, best, worst, segregated\n"
 	"      --title=TEXT         the trace's title\n"
 	"  -h, --help               show this help\n"
@@ -196,10 +197,22 @@ static int bad_option(const char *word)
 	return usage_error("unknown option '%s'", word);
 }
 
+/* The default --live target (30) is for runs long enough to reach it; a shorter run
+ * (malloc.py's -n 10) aims at half of -n instead, so that it reaches its target
+ * halfway and then frees as well as allocates. Runs of 30 operations or more keep
+ * 30, and their bytes. An explicit --live is taken as given: check_together refuses
+ * one that -n cannot reach. */
+static void default_live(struct gen_options *o)
+{
+	if (o->live > o->ops)
+		o->live = o->ops / 2;
+}
+
 int cmd_gen(int argc, char **argv)
 {
 	struct gen_options o;
 	gen_defaults(&o);
+	bool live_given = false;
 	int c, status;
 	optind = 1;
 	opterr = 0;
@@ -210,10 +223,13 @@ int cmd_gen(int argc, char **argv)
 			return usage_error("option '%s' needs a value", argv[optind - 1]);
 		if ((status = option(&o, c, optarg)) != 0)
 			return status < 0 ? GEN_EX_OK : status;
+		live_given |= c == 'L';
 	}
 	if (optind < argc)
 		return usage_error("gen takes options only, not '%s' (it writes to standard output: "
 			"divaviz gen > out.trc)", argv[optind]);
+	if (!live_given)
+		default_live(&o);
 	if ((status = check_together(&o)) != 0)
 		return status;
 	switch (gen_write(stdout, &o)) {

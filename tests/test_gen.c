@@ -306,6 +306,53 @@ START_TEST(live_target_is_reached_and_kept)
 }
 END_TEST
 
+/* Without --live the target is 30, unless -n is too short to reach it: then half
+ * of -n. malloc.py's -n 10 writes what --live=5 writes, reaches 5 live blocks at
+ * step 5, then frees as well as allocates, and replays under every policy. From
+ * -n 30 up the default stays 30, and the bytes with it. (An explicit --live that -n
+ * cannot reach is still refused: usage_errors.) */
+START_TEST(default_live_fits_a_short_run)
+{
+	static const struct {
+		const char *count, *live;
+	} cases[] = {
+		{ "10", "--live=5" }, { "29", "--live=14" }, { "2", "--live=1" }, { "1", "--live=0" },
+		{ "30", "--live=30" }, { "200", "--live=30" },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		const char *implicit[] = { "gen", "-n", cases[i].count, NULL };
+		const char *explicit[] = { "gen", "-n", cases[i].count, cases[i].live, NULL };
+		struct run a = run_args(NULL, implicit), b = run_args(NULL, explicit);
+		ck_assert_msg(a.status == 0, "gen -n %s: status %d: %s", cases[i].count, a.status, a.err);
+		ck_assert_str_eq(a.err, "");
+		ck_assert_int_eq(b.status, 0);
+		ck_assert_msg(strcmp(a.out, b.out) == 0, "gen -n %s is not gen -n %s %s", cases[i].count,
+			cases[i].count, cases[i].live);
+		char comment[160];
+		snprintf(comment, sizeof comment, "#   divaviz gen -s 1 -n %s -m 8 -r 512 -P 50 --realloc=0 "
+			"--dist=bimodal --heap=8K %s\n", cases[i].count, cases[i].live);
+		ck_assert_msg(strstr(a.out, comment) != NULL, "gen -n %s does not say %s:\n%s", cases[i].count,
+			cases[i].live, a.out);
+		run_free(&a);
+		run_free(&b);
+	}
+
+	const char *ten[] = { "gen", "-n", "10", NULL };
+	struct run r = run_args(NULL, ten);
+	struct tally t = count(r.out, 5);
+	ck_assert_uint_eq(t.ops, 10);
+	ck_assert_uint_eq(t.reached_at, 5);
+	ck_assert_uint_ge(t.frees, 1);
+	char *path = trace_file(r.out);
+	const char *args[] = { "--batch", "--check", "--compare=bump,first,next,best,worst,segregated", path, NULL };
+	struct run replay = run_into(NULL, "/dev/null", args);
+	ck_assert_msg(replay.status == 0, "gen -n 10 does not replay: %s", replay.err);
+	run_free(&replay);
+	trace_remove(path);
+	run_free(&r);
+}
+END_TEST
+
 /* The shapes: bimodal leaves a gap between its modes, power thins out octave by
  * octave, phases alternate small and large by quarters. */
 START_TEST(distributions_have_their_shapes)
@@ -406,6 +453,8 @@ static const struct usage_case usage_cases[] = {
 	{ { "--dist=zipf" }, "unknown distribution 'zipf' (uniform, bimodal, power, phases)" },
 	{ { "--heap=0" }, "--heap: '0' is not between 1 and 1099511627776" },
 	{ { "--live=300" }, "--live 300 cannot be reached in 200 operations (-n)" },
+	{ { "-n", "10", "--live=30" }, "--live 30 cannot be reached in 10 operations (-n)" },
+	{ { "--live=11", "-n", "10" }, "--live 11 cannot be reached in 10 operations (-n)" },
 	{ { "-p", "fastest" }, "unknown policy 'fastest' (bump, first, next, best, worst, segregated)" },
 	{ { "--title=a\x1b[2Jb" }, "--title: the title holds a control character (U+001B)" },
 	{ { "--title=caf\xe9" }, "--title: the title is not valid UTF-8" },
@@ -483,6 +532,7 @@ Suite *gen_suite(void)
 	tcase_add_test(tc, seed_decides_the_trace);
 	tcase_add_loop_test(tc, every_distribution_validates_and_keeps_the_knobs, 0, GEN_DIST_COUNT);
 	tcase_add_test(tc, live_target_is_reached_and_kept);
+	tcase_add_test(tc, default_live_fits_a_short_run);
 	tcase_add_test(tc, distributions_have_their_shapes);
 	tcase_add_test(tc, a_million_operations_read_back);
 	tcase_add_loop_test(tc, usage_errors, 0, sizeof usage_cases / sizeof usage_cases[0]);

@@ -3,21 +3,57 @@
  * and notes make a claim (first-fit succeeds where best-fit fails, the rover spreads
  * the holes, compact brings the dead bytes back, ...); these tests replay the
  * lesson with the real binary (--batch, --summary) and assert that claim with the
- * exact addresses, free lists and metrics the notes and docs/teaching.md quote.
+ * exact addresses, block sizes, free lists and metrics the notes and
+ * docs/teaching.md quote. Beyond the claims, every number of a certain kind is
+ * checked wherever it is written: an "N-byte block" in a note is the block its
+ * step's request needs, and an address in a note or in a lesson of teaching.md is
+ * the start of a block (what the screen shows), never a payload address.
  *
  * Every replay passes --check, so the engine verifies itself at every step too.
  */
+#include <ctype.h>
+#include <fcntl.h>
 #include <glob.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "divaviz/heap.h"
+#include "divaviz/trace.h"
 #include "spawn.h"
 #include "suites.h"
+
+/* A trace's header and alignment: its directives, else the defaults. */
+struct geometry {
+	uint64_t header, align;
+};
+
+static struct geometry geometry_of(const char *path)
+{
+	struct heap_config d;
+	heap_config_default(&d);
+	struct trace t;
+	ck_assert_msg(trace_read_file(&t, path) == TRACE_OK, "%s does not read", path);
+	struct geometry g = { t.set & SET_HEADER ? t.config.header : d.header,
+		t.set & SET_ALIGN ? t.config.align : d.align };
+	trace_free(&t);
+	return g;
+}
+
+/* The block a request of r bytes needs, as docs/allocators.md defines it:
+ * need = align_up(max(r, 1), align) + header. Written out here, not asked of the
+ * engine, so that the notes are held to the rule and not to the code. */
+static uint64_t need_of(struct geometry g, uint64_t request)
+{
+	uint64_t r = request ? request : 1;
+	return (r + g.align - 1) / g.align * g.align + g.header;
+}
 
 /* One policy's --batch replay of a lesson, split into its lines (one per step). */
 struct replay {
 	const char *trace, *policy, *option;
+	struct geometry g;
 	struct run r;
 	char **line;                            /* line[1] is step 1 */
 	unsigned long steps;
@@ -28,7 +64,7 @@ static struct replay replay(const char *name, const char *policy, const char *op
 {
 	char path[64];
 	snprintf(path, sizeof path, "traces/%s.trc", name);
-	struct replay p = { .trace = name, .policy = policy, .option = option };
+	struct replay p = { .trace = name, .policy = policy, .option = option, .g = geometry_of(path) };
 	const char *args[] = { "--batch", "--check", "-p", policy, option ? option : path,
 		option ? path : NULL, NULL };
 	p.r = run_args(NULL, args);
@@ -82,8 +118,27 @@ static const char *json_field(const char *object, const char *key)
 	return value;
 }
 
+/* A field of one step: one --batch prints, or one of the two the screen shows and
+ * --batch implies: `block`, the block address of the step's id (its payload
+ * address `addr` minus the header), and `need`, the block the step's request needs
+ * ("needs a 912 B block"). Static buffer. */
+static const char *step_field(const struct replay *p, unsigned long step, const char *key)
+{
+	static char value[32];
+	bool block = strcmp(key, "block") == 0;
+	if (!block && strcmp(key, "need") != 0)
+		return json_field(p->line[step], key);
+	const char *number = json_field(p->line[step], block ? "addr" : "size");
+	ck_assert_msg(isdigit((unsigned char)*number), "%s step %lu has no %s", p->trace, step,
+		block ? "addr" : "size");
+	uint64_t n = strtoull(number, NULL, 10);
+	snprintf(value, sizeof value, "%llu", (unsigned long long)(block ? n - p->g.header : need_of(p->g, n)));
+	return value;
+}
+
 /* Asserts fields of one step of the replay: `fields` is "key=value key=value ...",
- * each value as --batch prints it (free lists and strings included). */
+ * each value as --batch prints it (free lists and strings included), or `block` and
+ * `need` (step_field). */
 static void expect(const struct replay *p, unsigned long step, const char *fields)
 {
 	ck_assert_msg(step >= 1 && step <= p->steps, "%s has no step %lu", p->trace, step);
@@ -94,7 +149,7 @@ static void expect(const struct replay *p, unsigned long step, const char *field
 		char *want = strchr(kv, '=');
 		ck_assert_msg(want != NULL, "'%s' is not key=value", kv);
 		*want++ = '\0';
-		const char *got = json_field(p->line[step], kv);
+		const char *got = step_field(p, step, kv);
 		ck_assert_msg(strcmp(got, want) == 0, "%s under %s%s%s, step %lu: %s is %s, not %s",
 			p->trace, p->policy, p->option ? " " : "", p->option ? p->option : "", step, kv,
 			got, want);
@@ -136,22 +191,25 @@ struct lesson {
 };
 
 static const struct lesson lessons[] = {
-	/* fragment.trc, the flagship. First-fit and best-fit part at step 8 (the 656-byte
-	 * hole at 0 or the 608-byte one at 688); best-fit fails first, at G (step 10),
-	 * with two slivers of 104; first-fit fails at H (step 12), after the freed guard
-	 * merged into best-fit's sliver. */
+	/* fragment.trc, the flagship. First-fit and best-fit part at step 8 (E, a 504-byte
+	 * block, in the 656-byte hole at 0x000 or the 608-byte one at 0x2b0); best-fit
+	 * fails first, at G (step 10), with 208 bytes free in two slivers of 104: external
+	 * fragmentation. First-fit fails at H (step 12) for another reason: it holds G
+	 * (block 0x1f8), and only 112 bytes are free in all, while the freed guard merged
+	 * into best-fit's sliver (136 at 0x228). Both end holding 1896 live bytes. */
 	{ "fragment", {
 		{ "first", NULL, 7, "free=[[0,656],[688,608]]" },
 		{ "best", NULL, 7, "free=[[0,656],[688,608]]" },
-		{ "first", NULL, 8, "addr=8" },
-		{ "best", NULL, 8, "addr=696" },
-		{ "first", NULL, 9, "free=[[504,152],[1240,56]]" },
-		{ "best", NULL, 9, "free=[[552,104],[1192,104]]" },
-		{ "first", NULL, 10, "ok=true addr=512" },
-		{ "best", NULL, 10, "ok=false free_bytes=208 largest_free=104 frag=0.5" },
+		{ "first", NULL, 8, "addr=8 block=0 need=504 searched=1" },
+		{ "best", NULL, 8, "addr=696 block=688 searched=2" },
+		{ "first", NULL, 9, "need=552 free=[[504,152],[1240,56]] free_bytes=208" },
+		{ "best", NULL, 9, "free=[[552,104],[1192,104]] free_bytes=208" },
+		{ "first", NULL, 10, "ok=true addr=512 block=504 need=128" },
+		{ "best", NULL, 10, "ok=false live=1800 free_bytes=208 largest_free=104 frag=0.5" },
+		{ "first", NULL, 11, "free=[[632,56],[1240,56]]" },
 		{ "best", NULL, 11, "free=[[552,136],[1192,104]]" },
-		{ "best", NULL, 12, "ok=true addr=560" },
-		{ "first", NULL, 12, "ok=false free=[[632,56],[1240,56]]" },
+		{ "best", NULL, 12, "ok=true block=552 live=1896" },
+		{ "first", NULL, 12, "ok=false need=128 live=1896 free_bytes=112 largest_free=56" },
 	}, "first,best", NULL, SUMMARY_HEADER
 		"first,12,1,12,2008,2048,0.9805,1.22,0.5000,40\n"
 		"best,12,1,10,2008,2048,0.9805,1.44,0.5000,40\n" },
@@ -199,18 +257,18 @@ static const struct lesson lessons[] = {
 	{ "first-fit", {
 		{ "first", NULL, 8, "free=[[0,64],[192,64],[512,512]]" },
 		{ "first", NULL, 9, "addr=8 searched=1" },
-		{ "first", NULL, 10, "addr=520 searched=2" },
+		{ "first", NULL, 10, "addr=520 block=512 need=112 searched=2" },
 		{ "first", NULL, 11, "addr=200 searched=1" },
 		{ "best", NULL, 9, "searched=3" },
-		{ "best", NULL, 11, "searched=2" },
+		{ "best", NULL, 11, "block=192 need=16 searched=2" },
 	}, NULL, NULL, NULL },
 
 	/* best-fit.trc: the tightest hole, and a sliver after each split (16 bytes, then
 	 * 8); searched is always the list length. */
 	{ "best-fit", {
 		{ "best", NULL, 9, "free=[[0,128],[144,64],[224,192],[432,592]]" },
-		{ "best", NULL, 10, "addr=152 searched=4 free=[[0,128],[192,16],[224,192],[432,592]]" },
-		{ "best", NULL, 11, "addr=8 searched=4 free=[[120,8],[192,16],[224,192],[432,592]]" },
+		{ "best", NULL, 10, "addr=152 need=48 searched=4 free=[[0,128],[192,16],[224,192],[432,592]]" },
+		{ "best", NULL, 11, "addr=8 need=120 searched=4 free=[[120,8],[192,16],[224,192],[432,592]]" },
 		{ "best", NULL, 12, "addr=200 searched=4" },
 	}, NULL, NULL, NULL },
 
@@ -220,7 +278,7 @@ static const struct lesson lessons[] = {
 		{ "worst", NULL, 7, "addr=424" },
 		{ "worst", NULL, 12, "free=[[0,128],[144,256],[800,224]]" },
 		{ "worst", NULL, 13, "addr=152" },
-		{ "worst", NULL, 14, "ok=false largest_free=224 free_bytes=544" },
+		{ "worst", NULL, 14, "ok=false need=400 largest_free=224 free_bytes=544" },
 		{ "first", NULL, 14, "ok=true addr=488" },
 	}, NULL, NULL, NULL },
 
@@ -230,14 +288,16 @@ static const struct lesson lessons[] = {
 	 * first-fit, and only first-fit serves the last request. */
 	{ "next-fit", {
 		{ "next", NULL, 9, "free=[[0,64],[128,64],[256,64],[384,128]] rover=384" },
-		{ "next", NULL, 10, "addr=392 rover=416" },
-		{ "first", NULL, 10, "addr=8" },
-		{ "next", NULL, 11, "addr=424" },
+		{ "next", NULL, 10, "addr=392 block=384 rover=416" },
+		{ "first", NULL, 10, "block=0" },
+		{ "next", NULL, 11, "addr=424 block=416 rover=448" },
 		{ "next", NULL, 12, "rover=0" },
-		{ "next", NULL, 13, "addr=8" },
+		{ "next", NULL, 13, "block=0 rover=32" },
+		{ "next", NULL, 14, "rover=128" },
+		{ "next", NULL, 15, "block=128 rover=160" },
 		{ "next", NULL, 15, "free=[[160,32],[256,64]]" },
 		{ "first", NULL, 15, "free=[[416,96]]" },
-		{ "next", NULL, 16, "ok=false free_bytes=96" },
+		{ "next", NULL, 16, "ok=false need=96 free_bytes=96" },
 		{ "first", NULL, 16, "ok=true addr=424" },
 	}, NULL, NULL, NULL },
 
@@ -248,9 +308,10 @@ static const struct lesson lessons[] = {
 	 * blocks, but the same 512 bytes are three holes, none of 264. */
 	{ "bump", {
 		{ "bump", NULL, 6, "bump=768 free=[[768,256]]" },
-		{ "bump", NULL, 7, "ok=false" },
+		{ "bump", NULL, 4, "bump=768" },
+		{ "bump", NULL, 7, "ok=false need=264" },
 		{ "bump", NULL, 8, "op=\"compact\" bump=512 free=[[512,512]]" },
-		{ "bump", NULL, 9, "ok=true addr=520" },
+		{ "bump", NULL, 9, "ok=true addr=520 block=512" },
 		{ "first", NULL, 7, "ok=false free=[[0,128],[384,128],[768,256]]" },
 	}, NULL, NULL, NULL },
 
@@ -264,10 +325,13 @@ static const struct lesson lessons[] = {
 			"[160,32],[192,32],[224,32]],\"48\":[],\"64\":[],\"96\":[],\"128\":[],\"192\":[],"
 			"\"256\":[],\"384\":[],\"512\":[],\"768\":[],\"1024\":[]}" },
 		{ "segregated", NULL, 2, "addr=40 searched=1" },
-		{ "segregated", NULL, 3, "addr=264" },
+		{ "segregated", NULL, 3, "addr=264 need=40" },
+		{ "segregated", NULL, 4, "block=496 need=1112" },
 		{ "segregated", NULL, 6, "free=[[0,256],[1608,440]]" },
-		{ "segregated", NULL, 8, "addr=8" },
-		{ "segregated", NULL, 9, "addr=200" },
+		{ "segregated", NULL, 8, "addr=8 need=80" },
+		{ "segregated", NULL, 9, "addr=200 need=144" },
+		{ "first", NULL, 4, "block=104" },
+		{ "first", NULL, 9, "block=1216 need=144" },
 	}, "first,segregated", NULL, SUMMARY_HEADER
 		"first,9,0,,1295,1360,0.9522,1.17,0.1111,41\n"
 		"segregated,9,0,,1295,1608,0.8053,1.00,0.5045,105\n" },
@@ -280,8 +344,8 @@ static const struct lesson lessons[] = {
 		{ "first", "--coalesce=yes", 7, "free=[[64,128]]" },
 		{ "first", NULL, 8, "free=[[0,64],[64,64],[128,64]] frag=0.6666666666666667" },
 		{ "first", "--coalesce=yes", 8, "free=[[0,192]] frag=0" },
-		{ "first", NULL, 9, "ok=false searched=3" },
-		{ "first", "--coalesce=yes", 9, "ok=true addr=8" },
+		{ "first", NULL, 9, "ok=false need=128 searched=3" },
+		{ "first", "--coalesce=yes", 9, "ok=true block=0" },
 	}, NULL, NULL, NULL },
 
 	/* order.trc: address order puts D in A's small hole at the bottom and keeps B's
@@ -292,9 +356,9 @@ static const struct lesson lessons[] = {
 	{ "order", {
 		{ "first", NULL, 7, "free=[[0,64],[80,256]]" },
 		{ "first", "--order=lifo", 7, "free=[[80,256],[0,64]]" },
-		{ "first", NULL, 8, "addr=8" },
+		{ "first", NULL, 8, "addr=8 need=48" },
 		{ "first", "--order=lifo", 8, "addr=88 free=[[128,208],[0,64]]" },
-		{ "first", NULL, 9, "ok=true addr=88" },
+		{ "first", NULL, 9, "ok=true addr=88 block=80 need=256" },
 		{ "first", "--order=lifo", 9, "ok=false largest_free=208" },
 		{ "first", "--order=fifo", 9, "ok=true addr=88" },
 		{ "best", "--order=lifo", 8, "addr=8" },
@@ -303,21 +367,24 @@ static const struct lesson lessons[] = {
 		"first,9,1,9,984,1024,0.9609,1.14,0.2353,40\n"
 		"best,9,0,,984,1024,0.9609,1.29,0.2000,40\n" },
 
-	/* realloc.trc: A grows in place into B's hole (address 8 stays, the hole shrinks
-	 * to 24), shrinks in place (the cut-off 80 bytes merge with the hole: 104), moves
-	 * to the tail (328), freeing its old block (which merges into 192 at 0); C's
-	 * growth finds no room, and C stays at 200. Under bump only the topmost block
-	 * resizes in place: A, below C, moves to the pointer; then, topmost, it shrinks
-	 * and grows where it is, with the pointer. */
+	/* realloc.trc: A (block 0x000) grows in place into B's hole (a 168-byte block;
+	 * the hole shrinks to 24), shrinks in place (88 bytes; the cut-off 80 merge with
+	 * the hole: 104), then needs 312 bytes, more than its 88 and the 104 after it: it
+	 * moves to the tail (block 0x140), freeing its old block (which merges into 192
+	 * at 0x000). C's growth needs 912 with 584 free, and C stays at 0x0c0. Under
+	 * bump only the topmost block resizes in place: A, below C, moves to the pointer;
+	 * then, topmost, it shrinks and grows where it is, with the pointer (0x278 at
+	 * the end), and 192 bytes are dead below. */
 	{ "realloc", {
 		{ "first", NULL, 4, "free=[[128,64],[320,704]]" },
-		{ "first", NULL, 5, "addr=8 searched=0 free=[[168,24],[320,704]]" },
-		{ "first", NULL, 6, "addr=8 free=[[88,104],[320,704]]" },
-		{ "first", NULL, 7, "addr=328 free=[[0,192],[632,392]]" },
-		{ "first", NULL, 8, "ok=false addr=200 free=[[0,192],[632,392]]" },
+		{ "first", NULL, 5, "addr=8 block=0 need=168 searched=0 free=[[168,24],[320,704]]" },
+		{ "first", NULL, 6, "addr=8 block=0 need=88 free=[[88,104],[320,704]]" },
+		{ "first", NULL, 7, "addr=328 block=320 need=312 free=[[0,192],[632,392]]" },
+		{ "first", NULL, 8, "ok=false addr=200 block=192 need=912 free_bytes=584 free=[[0,192],[632,392]]" },
 		{ "bump", NULL, 5, "addr=328 bump=488" },
 		{ "bump", NULL, 6, "addr=328 bump=408" },
 		{ "bump", NULL, 7, "addr=328 bump=632" },
+		{ "bump", NULL, 8, "ok=false bump=632 live=420" },
 	}, NULL, NULL, NULL },
 };
 
@@ -381,12 +448,204 @@ START_TEST(every_failure_in_a_lesson_has_a_note)
 }
 END_TEST
 
+/* ---- what the notes and the guide quote ------------------------------------------- */
+
+static const char *const policies[] = { "bump", "first", "next", "best", "worst", "segregated" };
+
+/* Addresses where blocks start, each once. */
+struct starts {
+	uint64_t *at;
+	size_t n, cap;
+};
+
+static void starts_add(struct starts *s, uint64_t addr)
+{
+	for (size_t i = 0; i < s->n; i++)
+		if (s->at[i] == addr)
+			return;
+	if (s->n == s->cap) {
+		s->cap = s->cap ? 2 * s->cap : 64;
+		s->at = realloc(s->at, s->cap * sizeof *s->at);
+		ck_assert_ptr_nonnull(s->at);
+	}
+	s->at[s->n++] = addr;
+}
+
+static bool starts_have(const struct starts *s, uint64_t addr)
+{
+	for (size_t i = 0; i < s->n; i++)
+		if (s->at[i] == addr)
+			return true;
+	return false;
+}
+
+/* Every block of every step of the replay: in use (its payload address minus the
+ * header), free (the free list) or spare (the class lists). */
+static void starts_of(struct starts *s, const struct replay *p)
+{
+	for (unsigned long i = 1; i <= p->steps; i++) {
+		const char *addr = json_field(p->line[i], "addr");
+		if (isdigit((unsigned char)*addr))
+			starts_add(s, strtoull(addr, NULL, 10) - p->g.header);
+		for (int list = 0; list < 2; list++) {
+			if (list && !strstr(p->line[i], "\"classes\":"))
+				break;
+			const char *v = json_field(p->line[i], list ? "classes" : "free");
+			for (; *v; v++)
+				if (v[0] == '[' && isdigit((unsigned char)v[1]))
+					starts_add(s, strtoull(v + 1, NULL, 10));
+		}
+	}
+}
+
+/* The block starts of traces/NAME.trc under every policy. */
+static void starts_of_trace(struct starts *s, const char *name)
+{
+	for (size_t k = 0; k < sizeof policies / sizeof policies[0]; k++) {
+		struct replay p = replay(name, policies[k], NULL);
+		starts_of(s, &p);
+		replay_free(&p);
+	}
+}
+
+/* The number after "0x" at s (an address as the screen writes it). */
+static uint64_t hex_at(const char *s, const char **end)
+{
+	char *e;
+	uint64_t v = strtoull(s + 2, &e, 16);
+	*end = e;
+	return v;
+}
+
+/* A note quotes the screen: an "N-byte block" on an alloc or realloc step is the
+ * block its request needs (the step panel's "needs a 912 B block", "moved to block
+ * 0x140 (312 B with 8 B header)"), and an address is where a block starts at some
+ * step under some policy (the map's rows, the free list, "took 0x1f8"), never a
+ * payload address (a block's start plus its header). */
+START_TEST(notes_quote_block_sizes_and_addresses)
+{
+	glob_t g;
+	ck_assert_int_eq(glob("traces/*.trc", 0, NULL, &g), 0);
+	for (size_t i = 0; i < g.gl_pathc; i++) {
+		char name[64];
+		snprintf(name, sizeof name, "%.*s", (int)(strlen(g.gl_pathv[i]) - 11), g.gl_pathv[i] + 7);
+		struct starts starts = { 0 };
+		starts_of_trace(&starts, name);
+		struct replay p = replay(name, "first", NULL);
+		for (unsigned long step = 1; step <= p.steps; step++) {
+			char note[1024], op[16];
+			snprintf(note, sizeof note, "%s", json_field(p.line[step], "note"));
+			snprintf(op, sizeof op, "%s", json_field(p.line[step], "op"));
+			bool sized = strcmp(op, "\"alloc\"") == 0 || strcmp(op, "\"realloc\"") == 0;
+			for (const char *at = note; (at = strstr(at, "-byte block")) != NULL; at++) {
+				if (at[11] == 's' || !sized)
+					continue;
+				const char *digits = at;
+				while (digits > note && isdigit((unsigned char)digits[-1]))
+					digits--;
+				char want[24];
+				snprintf(want, sizeof want, "%s", step_field(&p, step, "need"));
+				ck_assert_msg(strtoull(digits, NULL, 10) == strtoull(want, NULL, 10),
+					"%s step %lu: the note says a %.*s-byte block, the request needs %s: %s", name, step,
+					(int)(at - digits), digits, want, note);
+			}
+			for (const char *at = note; (at = strstr(at, "0x")) != NULL;) {
+				const char *end;
+				uint64_t addr = hex_at(at, &end);
+				ck_assert_msg(starts_have(&starts, addr), "%s step %lu: no block starts at %.*s: %s", name,
+					step, (int)(end - at), at, note);
+				at = end;
+			}
+		}
+		replay_free(&p);
+		free(starts.at);
+	}
+	globfree(&g);
+}
+END_TEST
+
+/* docs/teaching.md quotes block addresses, as the screen does: every address in a
+ * lesson (its section, its questions, its answers) is where a block starts at some
+ * step of a trace the lesson opens, under some policy. The guide names the one place
+ * payload addresses appear (--batch's addr) before the first lesson, with none. */
+START_TEST(teaching_quotes_block_addresses)
+{
+	enum { LESSONS = 16, TRACES = 4, QUOTES = 64 };
+	char traces[LESSONS][TRACES][32] = { { { 0 } } };
+	struct {
+		int lesson;
+		unsigned long line;
+		uint64_t addr;
+		char text[24];
+	} quote[QUOTES];
+	size_t nquotes = 0;
+	int fd = open("docs/teaching.md", O_RDONLY);
+	ck_assert_int_ge(fd, 0);
+	char *text = t_slurp(fd);
+	close(fd);
+	int lesson = 0;
+	bool answers = false;
+	unsigned long number = 0;
+	for (char *line = text, *next; line && *line; line = next) {
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = '\0';
+		number++;
+		if (strncmp(line, "## ", 3) == 0) {
+			lesson = sscanf(line, "## Lesson %d:", &lesson) == 1 ? lesson : 0;
+			answers = strcmp(line, "## Answers") == 0;
+		} else if (answers && sscanf(line, "**Lesson %d.**", &lesson) != 1 && strncmp(line, "**", 2) == 0) {
+			lesson = 0;
+		}
+		ck_assert_int_lt(lesson, LESSONS);
+		if (!lesson)
+			continue;
+		for (char *at = line; !answers && (at = strstr(at, ".trc")) != NULL; at++) {
+			char *start = at;
+			while (start > line && (islower((unsigned char)start[-1]) || start[-1] == '-'))
+				start--;
+			int k = 0;
+			while (k < TRACES && traces[lesson][k][0] &&
+					!(strlen(traces[lesson][k]) == (size_t)(at - start) &&
+					strncmp(traces[lesson][k], start, (size_t)(at - start)) == 0))
+				k++;
+			ck_assert_int_lt(k, TRACES);
+			snprintf(traces[lesson][k], sizeof traces[lesson][k], "%.*s", (int)(at - start), start);
+		}
+		for (const char *at = line; (at = strstr(at, "0x")) != NULL;) {
+			const char *end;
+			ck_assert_uint_lt(nquotes, QUOTES);
+			quote[nquotes].addr = hex_at(at, &end);
+			quote[nquotes].lesson = lesson;
+			quote[nquotes].line = number;
+			snprintf(quote[nquotes].text, sizeof quote[nquotes].text, "%.*s", (int)(end - at), at);
+			nquotes++;
+			at = end;
+		}
+	}
+	ck_assert_uint_ge(nquotes, 20);
+	for (int l = 1; l < LESSONS; l++) {
+		struct starts starts = { 0 };
+		for (int k = 0; k < TRACES && traces[l][k][0]; k++)
+			starts_of_trace(&starts, traces[l][k]);
+		for (size_t q = 0; q < nquotes; q++)
+			ck_assert_msg(quote[q].lesson != l || starts_have(&starts, quote[q].addr),
+				"docs/teaching.md:%lu: lesson %d quotes %s, where no block of its traces starts",
+				quote[q].line, l, quote[q].text);
+		free(starts.at);
+	}
+	free(text);
+}
+END_TEST
+
 Suite *lessons_suite(void)
 {
 	Suite *s = suite_create("lessons");
 	TCase *tc = tcase_create("Core");
 	tcase_add_loop_test(tc, lesson_keeps_its_claim, 0, NLESSONS);
 	tcase_add_test(tc, every_failure_in_a_lesson_has_a_note);
+	tcase_add_test(tc, notes_quote_block_sizes_and_addresses);
+	tcase_add_test(tc, teaching_quotes_block_addresses);
 	suite_add_tcase(s, tc);
 	return s;
 }
