@@ -169,18 +169,19 @@ uint32_t tree_last(const struct heap *h, uint32_t root, enum tree_kind t)
 	return b;
 }
 
-/* List tree: b goes in just before entry `at` (NIL: at the end). */
-void tree_insert_before(struct heap *h, uint32_t *root, uint32_t b, uint32_t at)
+/* List tree: b goes in between the entries prev and at, neighbours in the list (NIL
+ * at the ends). Its leaf is at's free left link when at has one, else prev's right
+ * link, which is then free: prev is the last of at's left subtree, or the last entry
+ * when at is NIL. No walk: the list's links name both. */
+void tree_insert_between(struct heap *h, uint32_t *root, uint32_t b, uint32_t prev, uint32_t at)
 {
 	enum tree_kind t = TREE_LIST;
 	if (*root == NIL)
 		attach(h, t, root, b, NIL, false, 0);
-	else if (at == NIL)
-		attach(h, t, root, b, tree_last(h, *root, t), false, 0);
-	else if (cnode(h, t, at)->left == NIL)
+	else if (at != NIL && cnode(h, t, at)->left == NIL)
 		attach(h, t, root, b, at, true, 0);
 	else
-		attach(h, t, root, b, tree_last(h, cnode(h, t, at)->left, t), false, 0);
+		attach(h, t, root, b, prev, false, 0);
 }
 
 /* Size tree order: an entry of this size and key stands before node b. */
