@@ -447,14 +447,20 @@ unsigned long heap_steps(const heap *h)
 	return h->steps;
 }
 
-/* The indexed engine's largest entry of list l: the size tree's last entry under
- * best- and worst-fit, else the list tree's maximum. */
-static uint64_t largest_entry(const heap *h, unsigned l)
+/* The indexed engine's largest free entry: the general list's from its trees (the
+ * size tree's last entry under best- and worst-fit, else the list tree's maximum),
+ * and a class list holds objects of its class only, so the highest class with a
+ * spare object is the largest of those. */
+static uint64_t largest_entry(const heap *h)
 {
-	uint32_t b = h->by_size ? tree_last(h, h->size_root, TREE_SIZE) : h->lists[l].root;
-	if (b == NIL)
-		return 0;
-	return h->by_size ? h->blocks[b].size : h->nodes[TREE_LIST][b].aux;
+	uint32_t b = h->by_size ? tree_last(h, h->size_root, TREE_SIZE) : h->lists[0].root;
+	uint64_t largest = b == NIL ? 0 : h->by_size ? h->blocks[b].size : h->nodes[TREE_LIST][b].aux;
+	for (unsigned l = heap_lists(h) - 1; l > 0; l--)
+		if (h->lists[l].length > 0) {
+			uint64_t size = h->config.classes[l - 1];
+			return size > largest ? size : largest;
+		}
+	return largest;
 }
 
 void heap_metrics(const heap *h, struct heap_metrics *m)
@@ -464,22 +470,19 @@ void heap_metrics(const heap *h, struct heap_metrics *m)
 		.dead = h->dead, .footprint = h->top - h->config.base,
 		.internal = h->used - h->live,
 	};
-	if (h->indexed)
+	if (h->indexed) {       /* the counts, and the trees' largest entries */
 		m->free_bytes = h->free_bytes;
-	for (unsigned l = 0; l < heap_lists(h); l++) {
-		if (h->indexed) {       /* the counts, and the trees' largest entries */
-			uint64_t largest = largest_entry(h, l);
+		m->largest_free = largest_entry(h);
+		for (unsigned l = 0; l < heap_lists(h); l++)
 			m->free_blocks += h->lists[l].length;
-			if (largest > m->largest_free)
-				m->largest_free = largest;
-			continue;
-		}
-		for (uint32_t b = h->lists[l].head; b != NIL; b = h->blocks[b].lnext) {
-			m->free_bytes += h->blocks[b].size;
-			m->free_blocks++;
-			if (h->blocks[b].size > m->largest_free)
-				m->largest_free = h->blocks[b].size;
-		}
+	} else {
+		for (unsigned l = 0; l < heap_lists(h); l++)
+			for (uint32_t b = h->lists[l].head; b != NIL; b = h->blocks[b].lnext) {
+				m->free_bytes += h->blocks[b].size;
+				m->free_blocks++;
+				if (h->blocks[b].size > m->largest_free)
+					m->largest_free = h->blocks[b].size;
+			}
 	}
 	m->frag = m->free_bytes ? 1.0 - (double)m->largest_free / (double)m->free_bytes : 0.0;
 }
