@@ -85,7 +85,8 @@ static void pull(struct heap *h, enum tree_kind t, uint32_t b)
 
 /* The subtrees from b up to the root gained one entry (delta 1) of the given size,
  * or lost one (delta -1): counts move by one, and maxima are worked out again while
- * they change. */
+ * they change. A lost entry changes only the maxima it was: where a subtree's is
+ * larger, another entry holds it, there and above. */
 static void pull_path(struct heap *h, enum tree_kind t, uint32_t b, int delta, uint64_t size)
 {
 	bool maxima = keeps_maxima(h, t);
@@ -95,7 +96,7 @@ static void pull_path(struct heap *h, enum tree_kind t, uint32_t b, int delta, u
 		if (maxima && delta > 0 && size > x->aux)
 			x->aux = size;
 		else if (maxima)
-			maxima = delta < 0 && pull_max(h, b);
+			maxima = delta < 0 && x->aux == size && pull_max(h, b);
 	}
 }
 
@@ -260,16 +261,26 @@ void tree_remove(struct heap *h, enum tree_kind t, uint32_t *root, uint32_t b)
 		rotate_up(h, t, root, tree_priority(x->left) >= tree_priority(x->right) ? x->left : x->right);
 	uint32_t child = x->left != NIL ? x->left : x->right, p = x->up;
 	relink_parent(h, t, root, b, child);
-	pull_path(h, t, p, -1, 0);
+	pull_path(h, t, p, -1, x->size);
 	*x = (struct tree_node){ .up = NIL, .left = NIL, .right = NIL };
 }
 
-/* List tree: b's size changed; the maxima above it follow while they change. */
+/* List tree: b's size changed; the maxima above it follow while they change. A
+ * growth only raises them, to b's size, reading no other node; a shrink changes only
+ * the maxima that were b's old size. */
 void tree_update(struct heap *h, uint32_t b)
 {
-	node(h, TREE_LIST, b)->size = h->blocks[b].size;
-	if (keeps_maxima(h, TREE_LIST))
-		for (; b != NIL && pull_max(h, b); b = cnode(h, TREE_LIST, b)->up)
+	struct tree_node *x = node(h, TREE_LIST, b);
+	uint64_t old = x->size, size = h->blocks[b].size;
+	x->size = size;
+	if (!keeps_maxima(h, TREE_LIST))
+		return;
+	if (size >= old)
+		for (; b != NIL && cnode(h, TREE_LIST, b)->aux < size; b = cnode(h, TREE_LIST, b)->up)
+			node(h, TREE_LIST, b)->aux = size;
+	else
+		for (; b != NIL && cnode(h, TREE_LIST, b)->aux == old && pull_max(h, b);
+			b = cnode(h, TREE_LIST, b)->up)
 			;
 }
 
@@ -292,6 +303,8 @@ uint32_t tree_fit(const struct heap *h, uint32_t b, uint64_t need, unsigned long
 		return NIL;
 	for (;;) {
 		const struct tree_node *x = cnode(h, TREE_LIST, b);
+		if (x->right != NIL)    /* loads beside the left child's, not after it */
+			__builtin_prefetch(cnode(h, TREE_LIST, x->right));
 		if (max_of(h, x->left) >= need) {
 			b = x->left;
 			continue;
