@@ -74,15 +74,6 @@ static bool keeps_maxima(const struct heap *h, enum tree_kind t)
 	return t == TREE_LIST && !h->by_size;
 }
 
-/* Recomputes b's subtree figures from its children's. */
-static void pull(struct heap *h, enum tree_kind t, uint32_t b)
-{
-	struct tree_node *x = node(h, t, b);
-	x->count = 1 + count_of(h, t, x->left) + count_of(h, t, x->right);
-	if (keeps_maxima(h, t))
-		pull_max(h, b);
-}
-
 /* The subtrees from b up to the root gained one entry (delta 1) of the given size,
  * or lost one (delta -1): counts move by one, and maxima are worked out again while
  * they change. A lost entry changes only the maxima it was: where a subtree's is
@@ -115,32 +106,40 @@ static void relink_parent(struct heap *h, enum tree_kind t, uint32_t *root, uint
 		node(h, t, p)->right = to;
 }
 
-/* x goes up one level over its parent, keeping the in-order walk. */
+/* x goes up one level over its parent, keeping the in-order walk. x's subtree is
+ * then p's was, so it takes p's figures as they stand; p loses x and its outer
+ * subtree and gains the inner one, whose node is at hand (its link is rewritten), so
+ * no other child is read for p's count. Maxima are worked out from both children. */
 static void rotate_up(struct heap *h, enum tree_kind t, uint32_t *root, uint32_t x)
 {
 	struct tree_node *X = node(h, t, x);
-	uint32_t p = X->up;
+	uint32_t p = X->up, inner;
 	struct tree_node *P = node(h, t, p);
+	uint32_t count = P->count, lost = X->count;
 	relink_parent(h, t, root, p, x);
 	if (P->left == x) {
-		P->left = X->right;
-		if (X->right != NIL)
-			node(h, t, X->right)->up = p;
+		inner = X->right;
+		P->left = inner;
 		X->right = p;
 	} else {
-		P->right = X->left;
-		if (X->left != NIL)
-			node(h, t, X->left)->up = p;
+		inner = X->left;
+		P->right = inner;
 		X->left = p;
 	}
+	if (inner != NIL)
+		node(h, t, inner)->up = p;
 	P->up = x;
-	pull(h, t, p);
-	pull(h, t, x);
+	P->count = count - lost + count_of(h, t, inner);
+	X->count = count;
+	if (keeps_maxima(h, t)) {
+		X->aux = P->aux;
+		pull_max(h, p);
+	}
 }
 
 /* Hangs b under p (on the left when `left`) as a leaf for its size and `aux` (the
- * size tree's order key), lifts it to its priority's level and brings the figures
- * above it up to date. */
+ * size tree's order key), brings the figures above it up to date and lifts it to its
+ * priority's level (the rotations keep the figures). */
 static void attach(struct heap *h, enum tree_kind t, uint32_t *root, uint32_t b, uint32_t p,
 	bool left, uint64_t aux)
 {
@@ -155,10 +154,10 @@ static void attach(struct heap *h, enum tree_kind t, uint32_t *root, uint32_t b,
 		node(h, t, p)->left = b;
 	else
 		node(h, t, p)->right = b;
+	pull_path(h, t, p, 1, x->size);
 	uint32_t prio = tree_priority(b);
 	while (x->up != NIL && tree_priority(x->up) < prio)
 		rotate_up(h, t, root, b);
-	pull_path(h, t, x->up, 1, x->size);
 }
 
 uint32_t tree_last(const struct heap *h, uint32_t root, enum tree_kind t)
