@@ -434,9 +434,10 @@ int heap_step(heap *h, const struct heap_op *op)
 
 /* Starts loading what stepping the operations ahead will read, a few steps early, so
  * that their loads do not wait on memory: a free or realloc reads the id's entry,
- * then its block, then the blocks beside it and their list nodes. Each stage reads
- * only what an earlier call brought in. A hint: it changes nothing, and a guess made
- * stale by the steps in between costs one wasted load. */
+ * then its block, then the blocks beside it and their list nodes; a split or a new
+ * bump block writes the first unused slot. Each stage reads only what an earlier
+ * call brought in. A hint: it changes nothing, and a guess made stale by the steps
+ * in between costs one wasted load. */
 #define AHEAD_ID 6          /* ahead[AHEAD_ID]: the id's entry */
 #define AHEAD_BLOCK 3       /* ahead[AHEAD_BLOCK]: its block */
 #define AHEAD_NEIGHBOURS 1  /* ahead[AHEAD_NEIGHBOURS]: the blocks beside it */
@@ -461,6 +462,8 @@ static void prefetch_block(const struct heap *h, uint32_t b)
 
 void heap_prefetch(const heap *h, const struct heap_op *ahead, size_t n)
 {
+	if (h->unused != NIL)       /* the slot the next new block takes, to be written */
+		__builtin_prefetch(&h->blocks[h->unused], 1);
 	if (n > AHEAD_ID && ahead[AHEAD_ID].kind != OP_COMPACT && ahead[AHEAD_ID].id < h->nids)
 		__builtin_prefetch(&h->id_block[ahead[AHEAD_ID].id]);
 	uint32_t b;
