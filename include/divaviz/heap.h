@@ -10,9 +10,10 @@
  * maps the trace's names to them.
  *
  * Costs, for a heap of n blocks: heap_step, heap_metrics and each heap_block_next are
- * O(log n); heap_list_next is O(1) per entry; heap_check, heap_clone and heap_copy
- * are O(n). With config.reference the engine is the plain one instead, whose steps
- * walk the free lists: the same results, for the tests to hold the other to.
+ * O(log n); heap_list_next and heap_prefetch are O(1); heap_check, heap_clone and
+ * heap_copy are O(n). With config.reference the engine is the plain one instead,
+ * whose steps walk the free lists: the same results, for the tests to hold the other
+ * to.
  */
 #ifndef DIVAVIZ_HEAP_H
 #define DIVAVIZ_HEAP_H
@@ -168,6 +169,11 @@ size_t heap_bytes(const heap *h);
  * allocation is not an error: it returns 0 and the record says ok = false. */
 int heap_step(heap *h, const struct heap_op *op);
 const char *heap_error(const heap *h);
+
+/* A hint for a caller that knows what it will step next: ahead[0 .. n-1] are the next
+ * operations, in order. Starts loading the memory they will read, so that heap_step
+ * waits less; changes nothing a caller can see, and any operations may be passed. */
+void heap_prefetch(const heap *h, const struct heap_op *ahead, size_t n);
 
 const struct heap_config *heap_config_of(const heap *h);
 const struct heap_record *heap_last(const heap *h);    /* the last step's record */

@@ -208,7 +208,7 @@ static void list_insert_before(struct heap *h, unsigned list, uint32_t b, uint32
 	h->free_bytes += x->size;
 	h->positions_valid = false;
 	if (h->indexed)
-		tree_insert_before(h, &l->root, b, at);
+		tree_insert_between(h, &l->root, b, x->lprev, at);
 	if (h->by_size && list == 0)
 		tree_insert_by_size(h, b, order_key(h, b,
 			at != NIL && x->lprev == NIL ? h->seq_front-- : h->seq_back++));
@@ -286,7 +286,7 @@ void list_replace(struct heap *h, uint32_t a, uint32_t b)
 	h->free_bytes = h->free_bytes - x->size + y->size;
 	if (h->indexed) {
 		tree_remove(h, TREE_LIST, &l->root, a);
-		tree_insert_before(h, &l->root, b, x->lnext);
+		tree_insert_between(h, &l->root, b, x->lprev, x->lnext);
 	}
 	if (h->by_size && x->list == 0) {
 		uint64_t key = order_key(h, b, h->nodes[TREE_SIZE][a].aux);

@@ -169,7 +169,7 @@ void footprint_raise(struct heap *h, uint32_t b);        /* b left the free list
 
 /* tree.c: the indexes */
 uint32_t tree_priority(uint32_t b);
-void tree_insert_before(struct heap *h, uint32_t *root, uint32_t b, uint32_t at);
+void tree_insert_between(struct heap *h, uint32_t *root, uint32_t b, uint32_t prev, uint32_t at);
 void tree_insert_by_size(struct heap *h, uint32_t b, uint64_t key);
 void tree_resize_by_size(struct heap *h, uint32_t b, uint64_t key);
 bool tree_size_before(const struct heap *h, uint32_t a, uint32_t b);

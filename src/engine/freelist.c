@@ -175,12 +175,13 @@ uint32_t freelist_alloc(struct heap *h, uint64_t need)
  * Under addr order the merged block's place is the place of the neighbour it merged
  * with, so the indexed engine keeps that neighbour's entry, grown, where the
  * reference takes it out and puts the merged block in again: the same list, for one
- * tree update instead of a removal and an insertion. */
+ * tree update, once both merges are done, instead of a removal and an insertion. */
 void freelist_release(struct heap *h, uint32_t b)
 {
 	struct heap_record *r = &h->record;
 	bool swallowed_rover = false, keep = h->indexed && h->config.order == ORDER_ADDR;
 	bool listed = false;        /* b is a kept entry */
+	uint64_t listed_size = 0;   /* its size on the list, before it grew */
 	unsigned merges = 0;
 	r->released = (struct heap_range){ h->blocks[b].addr, h->blocks[b].size };
 	h->blocks[b].state = BLOCK_FREE;
@@ -188,35 +189,33 @@ void freelist_release(struct heap *h, uint32_t b)
 	if (h->config.coalesce) {
 		uint32_t p = h->blocks[b].prev, n = h->blocks[b].next;
 		if (p != NIL && h->blocks[p].state == BLOCK_FREE) {
-			uint64_t old = h->blocks[p].size;
 			swallowed_rover |= h->rover == p;
-			if (!keep)
+			if (keep)
+				listed_size = h->blocks[p].size;
+			else
 				list_remove(h, p);
 			block_absorb_next(h, p);
-			if (keep)
-				list_entry_moved(h, p, old);
 			b = p;
 			listed = keep;
 			merges++;
 		}
 		if (n != NIL && h->blocks[n].state == BLOCK_FREE) {
-			uint64_t old = h->blocks[listed ? b : n].size;
 			swallowed_rover |= h->rover == n;
 			if (keep && !listed) {
+				listed_size = h->blocks[n].size;
 				block_absorb_prev(h, n);
-				list_entry_moved(h, n, old);
 				b = n;
 				listed = true;
 			} else {
 				list_remove(h, n);
 				block_absorb_next(h, b);
-				if (listed)
-					list_entry_moved(h, b, old);
 			}
 			merges++;
 		}
 	}
-	if (!listed)
+	if (listed)
+		list_entry_moved(h, b, listed_size);
+	else
 		list_insert_ordered(h, b);
 	if (merges) {
 		r->merged = (struct heap_range){ h->blocks[b].addr, h->blocks[b].size };

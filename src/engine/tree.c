@@ -74,18 +74,10 @@ static bool keeps_maxima(const struct heap *h, enum tree_kind t)
 	return t == TREE_LIST && !h->by_size;
 }
 
-/* Recomputes b's subtree figures from its children's. */
-static void pull(struct heap *h, enum tree_kind t, uint32_t b)
-{
-	struct tree_node *x = node(h, t, b);
-	x->count = 1 + count_of(h, t, x->left) + count_of(h, t, x->right);
-	if (keeps_maxima(h, t))
-		pull_max(h, b);
-}
-
 /* The subtrees from b up to the root gained one entry (delta 1) of the given size,
  * or lost one (delta -1): counts move by one, and maxima are worked out again while
- * they change. */
+ * they change. A lost entry changes only the maxima it was: where a subtree's is
+ * larger, another entry holds it, there and above. */
 static void pull_path(struct heap *h, enum tree_kind t, uint32_t b, int delta, uint64_t size)
 {
 	bool maxima = keeps_maxima(h, t);
@@ -95,7 +87,7 @@ static void pull_path(struct heap *h, enum tree_kind t, uint32_t b, int delta, u
 		if (maxima && delta > 0 && size > x->aux)
 			x->aux = size;
 		else if (maxima)
-			maxima = delta < 0 && pull_max(h, b);
+			maxima = delta < 0 && x->aux == size && pull_max(h, b);
 	}
 }
 
@@ -114,32 +106,40 @@ static void relink_parent(struct heap *h, enum tree_kind t, uint32_t *root, uint
 		node(h, t, p)->right = to;
 }
 
-/* x goes up one level over its parent, keeping the in-order walk. */
+/* x goes up one level over its parent, keeping the in-order walk. x's subtree is
+ * then p's was, so it takes p's figures as they stand; p loses x and its outer
+ * subtree and gains the inner one, whose node is at hand (its link is rewritten), so
+ * no other child is read for p's count. Maxima are worked out from both children. */
 static void rotate_up(struct heap *h, enum tree_kind t, uint32_t *root, uint32_t x)
 {
 	struct tree_node *X = node(h, t, x);
-	uint32_t p = X->up;
+	uint32_t p = X->up, inner;
 	struct tree_node *P = node(h, t, p);
+	uint32_t count = P->count, lost = X->count;
 	relink_parent(h, t, root, p, x);
 	if (P->left == x) {
-		P->left = X->right;
-		if (X->right != NIL)
-			node(h, t, X->right)->up = p;
+		inner = X->right;
+		P->left = inner;
 		X->right = p;
 	} else {
-		P->right = X->left;
-		if (X->left != NIL)
-			node(h, t, X->left)->up = p;
+		inner = X->left;
+		P->right = inner;
 		X->left = p;
 	}
+	if (inner != NIL)
+		node(h, t, inner)->up = p;
 	P->up = x;
-	pull(h, t, p);
-	pull(h, t, x);
+	P->count = count - lost + count_of(h, t, inner);
+	X->count = count;
+	if (keeps_maxima(h, t)) {
+		X->aux = P->aux;
+		pull_max(h, p);
+	}
 }
 
 /* Hangs b under p (on the left when `left`) as a leaf for its size and `aux` (the
- * size tree's order key), lifts it to its priority's level and brings the figures
- * above it up to date. */
+ * size tree's order key), brings the figures above it up to date and lifts it to its
+ * priority's level (the rotations keep the figures). */
 static void attach(struct heap *h, enum tree_kind t, uint32_t *root, uint32_t b, uint32_t p,
 	bool left, uint64_t aux)
 {
@@ -154,10 +154,10 @@ static void attach(struct heap *h, enum tree_kind t, uint32_t *root, uint32_t b,
 		node(h, t, p)->left = b;
 	else
 		node(h, t, p)->right = b;
+	pull_path(h, t, p, 1, x->size);
 	uint32_t prio = tree_priority(b);
 	while (x->up != NIL && tree_priority(x->up) < prio)
 		rotate_up(h, t, root, b);
-	pull_path(h, t, x->up, 1, x->size);
 }
 
 uint32_t tree_last(const struct heap *h, uint32_t root, enum tree_kind t)
@@ -169,18 +169,19 @@ uint32_t tree_last(const struct heap *h, uint32_t root, enum tree_kind t)
 	return b;
 }
 
-/* List tree: b goes in just before entry `at` (NIL: at the end). */
-void tree_insert_before(struct heap *h, uint32_t *root, uint32_t b, uint32_t at)
+/* List tree: b goes in between the entries prev and at, neighbours in the list (NIL
+ * at the ends). Its leaf is at's free left link when at has one, else prev's right
+ * link, which is then free: prev is the last of at's left subtree, or the last entry
+ * when at is NIL. No walk: the list's links name both. */
+void tree_insert_between(struct heap *h, uint32_t *root, uint32_t b, uint32_t prev, uint32_t at)
 {
 	enum tree_kind t = TREE_LIST;
 	if (*root == NIL)
 		attach(h, t, root, b, NIL, false, 0);
-	else if (at == NIL)
-		attach(h, t, root, b, tree_last(h, *root, t), false, 0);
-	else if (cnode(h, t, at)->left == NIL)
+	else if (at != NIL && cnode(h, t, at)->left == NIL)
 		attach(h, t, root, b, at, true, 0);
 	else
-		attach(h, t, root, b, tree_last(h, cnode(h, t, at)->left, t), false, 0);
+		attach(h, t, root, b, prev, false, 0);
 }
 
 /* Size tree order: an entry of this size and key stands before node b. */
@@ -259,16 +260,26 @@ void tree_remove(struct heap *h, enum tree_kind t, uint32_t *root, uint32_t b)
 		rotate_up(h, t, root, tree_priority(x->left) >= tree_priority(x->right) ? x->left : x->right);
 	uint32_t child = x->left != NIL ? x->left : x->right, p = x->up;
 	relink_parent(h, t, root, b, child);
-	pull_path(h, t, p, -1, 0);
+	pull_path(h, t, p, -1, x->size);
 	*x = (struct tree_node){ .up = NIL, .left = NIL, .right = NIL };
 }
 
-/* List tree: b's size changed; the maxima above it follow while they change. */
+/* List tree: b's size changed; the maxima above it follow while they change. A
+ * growth only raises them, to b's size, reading no other node; a shrink changes only
+ * the maxima that were b's old size. */
 void tree_update(struct heap *h, uint32_t b)
 {
-	node(h, TREE_LIST, b)->size = h->blocks[b].size;
-	if (keeps_maxima(h, TREE_LIST))
-		for (; b != NIL && pull_max(h, b); b = cnode(h, TREE_LIST, b)->up)
+	struct tree_node *x = node(h, TREE_LIST, b);
+	uint64_t old = x->size, size = h->blocks[b].size;
+	x->size = size;
+	if (!keeps_maxima(h, TREE_LIST))
+		return;
+	if (size >= old)
+		for (; b != NIL && cnode(h, TREE_LIST, b)->aux < size; b = cnode(h, TREE_LIST, b)->up)
+			node(h, TREE_LIST, b)->aux = size;
+	else
+		for (; b != NIL && cnode(h, TREE_LIST, b)->aux == old && pull_max(h, b);
+			b = cnode(h, TREE_LIST, b)->up)
 			;
 }
 
@@ -291,6 +302,8 @@ uint32_t tree_fit(const struct heap *h, uint32_t b, uint64_t need, unsigned long
 		return NIL;
 	for (;;) {
 		const struct tree_node *x = cnode(h, TREE_LIST, b);
+		if (x->right != NIL)    /* loads beside the left child's, not after it */
+			__builtin_prefetch(cnode(h, TREE_LIST, x->right));
 		if (max_of(h, x->left) >= need) {
 			b = x->left;
 			continue;

@@ -50,6 +50,7 @@ int report_summarize(const struct trace *t, const struct heap_config *config,
 	struct heap_metrics m;
 	summary_begin(&f, config->policy, t->nops);
 	for (unsigned long i = 0; i < t->nops; i++) {
+		heap_prefetch(h, &t->ops[i + 1], t->nops - i - 1);
 		if (heap_step(h, &t->ops[i]) < 0) {
 			snprintf(err, errlen, "%s: %s", heap_policy_name(config->policy), heap_error(h));
 			heap_free(h);
