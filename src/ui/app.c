@@ -168,7 +168,7 @@ static void select_next(struct app *a, int dir)
 	struct heap_block b;
 	uint64_t sel = a->v.selected, first = HEAP_NO_ADDR, last = HEAP_NO_ADDR;
 	uint64_t after = HEAP_NO_ADDR, before = HEAP_NO_ADDR;
-	while (heap_block_next(a->s->h, &cursor, &b)) {
+	while (heap_block_walk(a->s->h, &cursor, &b)) {
 		if (first == HEAP_NO_ADDR)
 			first = b.addr;
 		last = b.addr;

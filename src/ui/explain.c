@@ -230,11 +230,11 @@ static void new_block_words(struct text *o, struct words *w, const heap *h,
 	split_words(o, w, r);
 }
 
-/* The block starting at addr, if one does. */
+/* The block starting at addr, if one does (list_pos 0: no caller shows it). */
 static bool block_at(const heap *h, uint64_t addr, struct heap_block *out)
 {
 	size_t cursor = 0;
-	while (heap_block_next(h, &cursor, out))
+	while (heap_block_walk(h, &cursor, out))
 		if (out->addr >= addr)
 			return out->addr == addr;
 	return false;

@@ -3,6 +3,7 @@
  * overlaps the cell, else the smallest block overlapping it (so a tiny block still
  * shows); labels show whole or not at all.
  */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,11 +13,13 @@
 
 /* ---- the block map ---------------------------------------------------------- */
 
-/* A block as the map sees it. */
+/* A block as the map sees it: one that shows in at least one cell. */
 struct mblock {
-	struct heap_block b;
+	struct heap_block b;  /* list_pos 0 until its label needs it */
+	size_t at;            /* the walk's cursor before it: for heap_block_list_pos */
 	int style;            /* ST_PAYLOAD (used), ST_FREE or ST_FRAG */
-	long first, last;     /* visible cells it shows in, -1: none */
+	long cells;           /* visible cells it shows in */
+	long first, last;     /* the first and last of them, -1: not yet drawn */
 };
 
 /* The bytes per cell that fit size bytes into n cells: a power of two. */
@@ -143,6 +146,18 @@ static void block_label(struct ctx *x, const struct mblock *mb, bool primary, ch
 		snprintf(buf, len, "%s", mark);
 }
 
+/* The fewest cells the block's label takes without the marker, whatever its list
+ * position: below that it cannot show, and its position is never asked for. */
+static long label_least(struct ctx *x, const struct mblock *mb)
+{
+	const struct heap_block *b = &mb->b;
+	if (b->state == BLOCK_FREE && x->c->policy != POLICY_BUMP)
+		return heap_rover(x->h) == b->addr ? 2 : 1;   /* "R" and a digit at least */
+	if (b->state == BLOCK_SPARE)
+		return 1;
+	return LONG_MAX;   /* the label holds no position */
+}
+
 void draw_map(struct ctx *x)
 {
 	struct map_geom *g = &x->v->geom;
@@ -164,11 +179,16 @@ void draw_map(struct ctx *x)
 		text(x, g->top + i * g->row_step, 0, lw, ST_DIM, a);
 	}
 
+	/* Only the blocks that show in a cell are kept, each owning a cell of its own,
+	 * so a frame holds O(cells) whatever the heap's blocks. */
 	long *owner = malloc((size_t)ncells * sizeof *owner);
-	struct mblock *blocks = NULL;
-	size_t nb = 0, cap = 0;
-	if (!owner)
+	struct mblock *blocks = malloc((size_t)(ncells ? ncells : 1) * sizeof *blocks);
+	long nb = 0;
+	if (!owner || !blocks) {
+		free(owner);
+		free(blocks);
 		return;
+	}
 	for (long i = 0; i < ncells; i++)
 		owner[i] = -1;
 
@@ -176,10 +196,10 @@ void draw_map(struct ctx *x)
 	int ntouched = touched_ranges(x->r, touched);
 	uint64_t primary = layout_primary(x->r);
 
-	size_t cursor = 0;
 	struct heap_block b;
 	bool largest_seen = false;
-	while (heap_block_next(x->h, &cursor, &b)) {
+	/* at: the cursor before the block, which names it to heap_block_list_pos */
+	for (size_t at = 0, cursor = 0; heap_block_walk(x->h, &cursor, &b); at = cursor) {
 		bool is_free = b.state == BLOCK_FREE || b.state == BLOCK_SPARE;
 		bool largest = is_free && !largest_seen && b.size == x->m.largest_free;
 		if (largest)
@@ -188,22 +208,24 @@ void draw_map(struct ctx *x)
 			continue;
 		if (b.addr >= w1)
 			break;
-		if (nb == cap) {
-			size_t ncap = cap ? cap * 2 : 64;
-			struct mblock *nbk = realloc(blocks, ncap * sizeof *nbk);
-			if (!nbk)
-				break;
-			blocks = nbk;
-			cap = ncap;
-		}
-		struct mblock *mb = &blocks[nb];
-		*mb = (struct mblock){ .b = b, .first = -1, .last = -1,
-			.style = b.state == BLOCK_USED ? ST_PAYLOAD : largest ? ST_FREE : ST_FRAG };
 		uint64_t lo = b.addr > w0 ? b.addr : w0;
 		uint64_t hi = b.addr + b.size < w1 ? b.addr + b.size : w1;
-		for (long i = (long)((lo - w0) / g->cell); i <= (long)((hi - 1 - w0) / g->cell); i++)
-			if (owner[i] < 0 || shows_over(&b, &blocks[owner[i]].b, primary))
-				owner[i] = (long)nb;
+		long c0 = (long)((lo - w0) / g->cell), c1 = (long)((hi - 1 - w0) / g->cell);
+		/* The blocks before this one end where it starts, in cell c0 at the latest:
+		 * c0 is the only cell it may have to win, and its cells after c0 are its own. */
+		long was = owner[c0];
+		bool wins = was < 0 || shows_over(&b, &blocks[was].b, primary);
+		if (!wins && c0 == c1)
+			continue;
+		/* The loser shows in c0, so it is the last block kept (any later one would
+		 * show in c0 too); when c0 was its only cell, this block takes its place. */
+		if (wins && was >= 0 && --blocks[was].cells == 0)
+			nb--;
+		blocks[nb] = (struct mblock){ .b = b, .at = at, .first = -1, .last = -1,
+			.cells = c1 - c0 + wins,
+			.style = b.state == BLOCK_USED ? ST_PAYLOAD : largest ? ST_FREE : ST_FRAG };
+		for (long i = wins ? c0 : c0 + 1; i <= c1; i++)
+			owner[i] = nb;
 		nb++;
 	}
 
@@ -241,13 +263,12 @@ void draw_map(struct ctx *x)
 	}
 
 	/* Labels inside the blocks, and addresses under them when there is room. */
-	for (size_t k = 0; k < nb; k++) {
+	for (long k = 0; k < nb; k++) {
 		struct mblock *mb = &blocks[k];
 		if (mb->first < 0)
 			continue;
 		char label[96];
 		bool marked = mb->b.addr == primary;
-		block_label(x, mb, marked, label, sizeof label);
 		long i = mb->first;
 		if (mb->style == ST_PAYLOAD)
 			while (i < mb->last && map_cell(x, i)->style != ST_PAYLOAD)
@@ -259,7 +280,12 @@ void draw_map(struct ctx *x)
 		 * primary block's marker is in the pointer style. */
 		long cells = 0, cps = 0;
 		for (long j = i; j <= mb->last; j++)
-			cells += owner[j] == (long)k;
+			cells += owner[j] == k;
+		/* A list position is a rank, O(log n): asked for only when its label could
+		 * fit, so a frame ranks at most a block a cell. */
+		if (cells >= label_least(x, mb))
+			mb->b.list_pos = heap_block_list_pos(x->h, mb->at);
+		block_label(x, mb, marked, label, sizeof label);
 		for (const char *p = label; *p; cps++)
 			next_cp(&p);
 		const char *s = label;
@@ -275,7 +301,7 @@ void draw_map(struct ctx *x)
 		}
 		int nth = 0;
 		for (; *s && i <= mb->last; i++) {
-			if (owner[i] != (long)k)
+			if (owner[i] != k)
 				continue;
 			uint32_t cp = next_cp(&s);
 			cp_width(x, &cp);
@@ -345,7 +371,7 @@ uint64_t layout_hit(const struct session *s, const struct view *v, int row, int 
 	uint64_t primary = layout_primary(heap_last(s->h));
 	size_t cursor = 0;
 	struct heap_block b, shown = { .addr = HEAP_NO_ADDR };
-	while (heap_block_next(s->h, &cursor, &b) && b.addr < a1)
+	while (heap_block_walk(s->h, &cursor, &b) && b.addr < a1)
 		if (b.addr + b.size > a0 && (shown.addr == HEAP_NO_ADDR || shows_over(&b, &shown, primary)))
 			shown = b;
 	return shown.addr;
