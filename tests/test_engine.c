@@ -613,6 +613,14 @@ START_TEST(lean_walk_asks_positions_alone)
 		}
 		ck_assert_int_eq(i, 11);
 		ck_assert_uint_eq(heap_block_list_pos(h, cursor), 0);   /* past the end */
+		/* In the engine's order, the cursor after a block names it. */
+		unsigned long sum = 0;
+		for (i = 0, cursor = 0; heap_block_each(h, &cursor, &b); i++) {
+			ck_assert_uint_eq(b.list_pos, 0);
+			sum += heap_block_list_pos(h, cursor);
+		}
+		ck_assert_int_eq(i, 11);
+		ck_assert_uint_eq(sum, 5 + 4 + 3 + 2 + 1 + 6);
 		heap_free(h);
 	}
 }

@@ -271,6 +271,36 @@ END_TEST
 } while (0)
 #define AGREE_FIELD(field) AGREE(#field, x.field, y.field);
 
+/* heap_block_each returns every block once, in its own order: each must be the
+ * block of its address in heap_block_next's walk, with list_pos 0, and the cursor
+ * after it must name it to heap_block_list_pos. n: the blocks there are. */
+static void same_each(const struct where *w, const heap *h, unsigned n)
+{
+	const struct heap_config *cfg = heap_config_of(h);
+	size_t cursor = 0;
+	struct heap_block x, y;
+	unsigned seen = 0;
+	bool met[4096] = { false };     /* by place in heap_block_next's walk */
+	while (heap_block_each(h, &cursor, &y)) {
+		size_t ca = 0;
+		unsigned k = 0;
+		for (; heap_block_next(h, &ca, &x) && x.addr != y.addr; k++)
+			;
+		AGREE("each: a block of the walk", x.addr, y.addr);
+		if (k >= sizeof met || met[k])
+			ck_abort_msg("step %lu: heap_block_each returns block %u again", w->step, k);
+		met[k] = true;
+		AGREE("each list_pos", 0, y.list_pos);
+		AGREE("each: heap_block_list_pos", x.list_pos, heap_block_list_pos(h, cursor));
+		y.list_pos = x.list_pos;
+		BLOCK_FIELDS(AGREE_FIELD)
+		seen++;
+	}
+	AGREE("each: blocks", n, seen);
+	if (heap_block_each(h, &cursor, &y))
+		ck_abort_msg("step %lu: heap_block_each goes on after its end", w->step);
+}
+
 /* The lean walk returns heap_block_next's blocks with list_pos 0, and each block's
  * position, asked for by the cursor before it, is the one heap_block_next gives. The
  * positions are asked for in a scrambled order, so that neither engine can lean on
@@ -282,8 +312,8 @@ static void same_walks(const struct where *w, const heap *h, uint64_t *state)
 	struct heap_block x, y;
 	size_t cursors[1024];
 	unsigned long positions[1024];
-	unsigned n = 0;
-	for (; heap_block_next(h, &ca, &x); at = cb) {
+	unsigned n = 0, blocks = 0;
+	for (; heap_block_next(h, &ca, &x); at = cb, blocks++) {
 		if (!heap_block_walk(h, &cb, &y))
 			ck_abort_msg("step %lu: the lean walk has fewer blocks", w->step);
 		AGREE("cursor", ca, cb);
@@ -302,6 +332,7 @@ static void same_walks(const struct where *w, const heap *h, uint64_t *state)
 		unsigned j = (unsigned)below(state, n);
 		AGREE("heap_block_list_pos", positions[j], heap_block_list_pos(h, cursors[j]));
 	}
+	same_each(w, h, blocks);
 }
 
 /* Loop index _i: the configuration, each engine alone over its own traces, so that

@@ -11,12 +11,14 @@
  *
  * Costs, for a heap of n blocks: heap_step, heap_metrics, each heap_block_next and
  * each heap_block_list_pos are O(log n) (a free block's list position is a rank);
- * heap_block_walk and heap_list_next are O(1) per block or entry; heap_check,
- * heap_clone and heap_copy are O(n). So a caller that shows a few list positions
- * walks with heap_block_walk and asks for those alone, and a walk of every block
- * costs O(n), not O(n log n). With config.reference the engine is the plain one
- * instead, whose steps walk the free lists (and whose list positions cost O(n) once
- * per step, then O(1) each): the same results, for the tests to hold the other to.
+ * heap_block_walk and heap_list_next are O(1) per block or entry, heap_block_each
+ * per slot of the engine's array (at most the most blocks the heap has held);
+ * heap_check, heap_clone and heap_copy are O(n). So a caller that shows a few list
+ * positions walks with heap_block_walk or heap_block_each and asks for those alone,
+ * and a walk of every block costs O(n), not O(n log n). With config.reference the
+ * engine is the plain one instead, whose steps walk the free lists (and whose list
+ * positions cost O(n) once per step, then O(1) each): the same results, for the
+ * tests to hold the other to.
  */
 #ifndef DIVAVIZ_HEAP_H
 #define DIVAVIZ_HEAP_H
@@ -187,10 +189,17 @@ void heap_metrics(const heap *h, struct heap_metrics *out);
 bool heap_block_next(const heap *h, size_t *cursor, struct heap_block *out);
 bool heap_block_walk(const heap *h, size_t *cursor, struct heap_block *out);
 
-/* The list position heap_block_next would report for the block a walk returned
- * when called with *cursor == at (the cursor's value before that call, not after):
- * 1-based for free and spare blocks, 0 for the others and for a cursor past the
- * end. Valid, like the cursor, until the next heap_step. */
+/* Every block once, as heap_block_walk returns them (list_pos 0) but in no order a
+ * caller may count on: the engine's own, which reads memory in sequence. For
+ * callers that need no address order, it is several times faster on a large heap,
+ * whose address order jumps about memory. Start with *cursor = 0, as above. */
+bool heap_block_each(const heap *h, size_t *cursor, struct heap_block *out);
+
+/* The list position heap_block_next would report for the block named by at: the
+ * *cursor heap_block_next or heap_block_walk was called with when it returned the
+ * block (its value before the call), or the *cursor heap_block_each left after it
+ * (its value after the call). 1-based for free and spare blocks, 0 for the others
+ * and for a cursor past the end. Valid, like the cursor, until the next heap_step. */
 unsigned long heap_block_list_pos(const heap *h, size_t at);
 
 /* Free lists: list 0 is the general list, 1 + i the list of size class i

@@ -512,12 +512,9 @@ static uint32_t cursor_block(const heap *h, size_t cursor)
 	return (uint32_t)(cursor - 1);
 }
 
-/* The block at the cursor, all but its list position; advances the cursor. */
-static bool block_walk(const heap *h, size_t *cursor, struct heap_block *out, uint32_t *at)
+/* Block b as callers see it, all but its list position. */
+static void block_view(const heap *h, uint32_t b, struct heap_block *out)
 {
-	uint32_t b = cursor_block(h, *cursor);
-	if (b == NIL)
-		return false;
 	const struct block *x = &h->blocks[b];
 	bool used = x->state == BLOCK_USED;
 	*out = (struct heap_block){
@@ -527,7 +524,16 @@ static bool block_walk(const heap *h, size_t *cursor, struct heap_block *out, ui
 		.since = used ? x->since : 0,
 		.list = x->state == BLOCK_FREE || x->state == BLOCK_SPARE ? x->list : 0,
 	};
-	*cursor = x->next == NIL ? SIZE_MAX : (size_t)x->next + 1;
+}
+
+/* The block at the cursor, all but its list position; advances the cursor. */
+static bool block_walk(const heap *h, size_t *cursor, struct heap_block *out, uint32_t *at)
+{
+	uint32_t b = cursor_block(h, *cursor);
+	if (b == NIL)
+		return false;
+	block_view(h, b, out);
+	*cursor = h->blocks[b].next == NIL ? SIZE_MAX : (size_t)h->blocks[b].next + 1;
 	*at = b;
 	return true;
 }
@@ -551,6 +557,20 @@ bool heap_block_next(const heap *h, size_t *cursor, struct heap_block *out)
 	if (block_listed(h, b))
 		out->list_pos = list_position(h, b);
 	return true;
+}
+
+/* Slot order: the cursor is the slot to look at next, and after a block it is the
+ * block's index plus one, which is also its name to heap_block_list_pos. */
+bool heap_block_each(const heap *h, size_t *cursor, struct heap_block *out)
+{
+	for (size_t b = *cursor; b < h->nblocks; b++)
+		if (h->blocks[b].state != BLOCK_UNUSED) {
+			block_view(h, (uint32_t)b, out);
+			*cursor = b + 1;
+			return true;
+		}
+	*cursor = h->nblocks;
+	return false;
 }
 
 unsigned long heap_block_list_pos(const heap *h, size_t at)

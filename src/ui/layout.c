@@ -230,10 +230,11 @@ static bool selected_words(struct ctx *x, char *buf, size_t len)
 {
 	struct heap_block b;
 	char a[32], p[32], s1[32], s2[32], s3[32];
-	for (size_t at = 0, cursor = 0; heap_block_walk(x->h, &cursor, &b); at = cursor) {
+	/* In the engine's order, which reads memory in sequence: no order is needed. */
+	for (size_t cursor = 0; heap_block_each(x->h, &cursor, &b); ) {
 		if (b.addr != x->v->selected)
 			continue;
-		b.list_pos = heap_block_list_pos(x->h, at);   /* this block's alone */
+		b.list_pos = heap_block_list_pos(x->h, cursor);   /* this block's alone */
 		explain_addr(a, sizeof a, x->c, b.addr);
 		switch (b.state) {
 		case BLOCK_USED:

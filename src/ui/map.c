@@ -13,13 +13,13 @@
 
 /* ---- the block map ---------------------------------------------------------- */
 
-/* A block as the map sees it: one that shows in at least one cell. */
+/* A block as the map sees it: first a cell's candidate while the blocks come in,
+ * then one of the blocks shown, in address order. */
 struct mblock {
-	struct heap_block b;  /* list_pos 0 until its label needs it */
-	size_t at;            /* the walk's cursor before it: for heap_block_list_pos */
+	struct heap_block b;  /* list_pos 0 until its label needs it; size 0: none */
+	size_t at;            /* its name to heap_block_list_pos */
 	int style;            /* ST_PAYLOAD (used), ST_FREE or ST_FRAG */
-	long cells;           /* visible cells it shows in */
-	long first, last;     /* the first and last of them, -1: not yet drawn */
+	long first, last;     /* visible cells it shows in, -1: not yet drawn */
 };
 
 /* The bytes per cell that fit size bytes into n cells: a power of two. */
@@ -95,13 +95,14 @@ static int touched_ranges(const struct heap_record *r, struct heap_range out[4])
 	return n;
 }
 
-/* Which of two blocks sharing a cell the cell shows: the block the step was about,
- * else the smaller (so a 1-byte block in a 1 MiB heap still shows), else the first. */
+/* Whether a cell shows block b over cur, both overlapping it: the block the step
+ * was about, else the smaller (so a 1-byte block in a 1 MiB heap still shows), else
+ * the lower. The rule does not depend on the order the blocks are met in. */
 static bool shows_over(const struct heap_block *b, const struct heap_block *cur, uint64_t primary)
 {
-	if (cur->addr == primary)
-		return false;
-	return b->addr == primary || b->size < cur->size;
+	if (b->addr == primary || cur->addr == primary)
+		return b->addr == primary;
+	return b->size < cur->size || (b->size == cur->size && b->addr < cur->addr);
 }
 
 uint64_t layout_primary(const struct heap_record *r)
@@ -179,54 +180,57 @@ void draw_map(struct ctx *x)
 		text(x, g->top + i * g->row_step, 0, lw, ST_DIM, a);
 	}
 
-	/* Only the blocks that show in a cell are kept, each owning a cell of its own,
-	 * so a frame holds O(cells) whatever the heap's blocks. */
+	/* What each cell shows is decided by a rule that does not depend on the order
+	 * the blocks come in, so they come in the engine's order (heap_block_each),
+	 * which reads memory in sequence: in address order a large heap's blocks lie
+	 * all over memory, and the walk would wait on every one. A frame keeps a block
+	 * a cell, so it holds O(cells) whatever the heap's blocks. */
 	long *owner = malloc((size_t)ncells * sizeof *owner);
 	struct mblock *blocks = malloc((size_t)(ncells ? ncells : 1) * sizeof *blocks);
-	long nb = 0;
 	if (!owner || !blocks) {
 		free(owner);
 		free(blocks);
 		return;
 	}
 	for (long i = 0; i < ncells; i++)
-		owner[i] = -1;
+		blocks[i].b.size = 0;
 
 	struct heap_range touched[4];
 	int ntouched = touched_ranges(x->r, touched);
 	uint64_t primary = layout_primary(x->r);
 
+	/* The largest free block is the lowest of that size, wherever the window is. */
+	uint64_t largest = HEAP_NO_ADDR;
 	struct heap_block b;
-	bool largest_seen = false;
-	/* at: the cursor before the block, which names it to heap_block_list_pos */
-	for (size_t at = 0, cursor = 0; heap_block_walk(x->h, &cursor, &b); at = cursor) {
+	for (size_t cursor = 0; heap_block_each(x->h, &cursor, &b); ) {
 		bool is_free = b.state == BLOCK_FREE || b.state == BLOCK_SPARE;
-		bool largest = is_free && !largest_seen && b.size == x->m.largest_free;
-		if (largest)
-			largest_seen = true;
-		if (b.addr + b.size <= w0)
+		if (is_free && b.size == x->m.largest_free && b.addr < largest)
+			largest = b.addr;
+		if (b.addr + b.size <= w0 || b.addr >= w1)
 			continue;
-		if (b.addr >= w1)
-			break;
 		uint64_t lo = b.addr > w0 ? b.addr : w0;
 		uint64_t hi = b.addr + b.size < w1 ? b.addr + b.size : w1;
-		long c0 = (long)((lo - w0) / g->cell), c1 = (long)((hi - 1 - w0) / g->cell);
-		/* The blocks before this one end where it starts, in cell c0 at the latest:
-		 * c0 is the only cell it may have to win, and its cells after c0 are its own. */
-		long was = owner[c0];
-		bool wins = was < 0 || shows_over(&b, &blocks[was].b, primary);
-		if (!wins && c0 == c1)
+		for (long i = (long)((lo - w0) / g->cell); i <= (long)((hi - 1 - w0) / g->cell); i++)
+			if (blocks[i].b.size == 0 || shows_over(&b, &blocks[i].b, primary))
+				blocks[i] = (struct mblock){ .b = b, .at = cursor };
+	}
+
+	/* Cell by cell in address order, a block's cells are one run: the blocks on
+	 * either side of it can take only its first and last cell. So the runs, packed
+	 * down in place, are the blocks shown, in address order. */
+	long nb = 0;
+	for (long i = 0; i < ncells; i++) {
+		struct mblock mb = blocks[i];
+		if (mb.b.size == 0) {
+			owner[i] = -1;
 			continue;
-		/* The loser shows in c0, so it is the last block kept (any later one would
-		 * show in c0 too); when c0 was its only cell, this block takes its place. */
-		if (wins && was >= 0 && --blocks[was].cells == 0)
-			nb--;
-		blocks[nb] = (struct mblock){ .b = b, .at = at, .first = -1, .last = -1,
-			.cells = c1 - c0 + wins,
-			.style = b.state == BLOCK_USED ? ST_PAYLOAD : largest ? ST_FREE : ST_FRAG };
-		for (long i = wins ? c0 : c0 + 1; i <= c1; i++)
-			owner[i] = nb;
-		nb++;
+		}
+		if (nb == 0 || blocks[nb - 1].b.addr != mb.b.addr) {
+			mb.first = mb.last = -1;
+			mb.style = mb.b.state == BLOCK_USED ? ST_PAYLOAD : mb.b.addr == largest ? ST_FREE : ST_FRAG;
+			blocks[nb++] = mb;
+		}
+		owner[i] = nb - 1;
 	}
 
 	for (long i = 0; i < ncells; i++) {
@@ -371,8 +375,9 @@ uint64_t layout_hit(const struct session *s, const struct view *v, int row, int 
 	uint64_t primary = layout_primary(heap_last(s->h));
 	size_t cursor = 0;
 	struct heap_block b, shown = { .addr = HEAP_NO_ADDR };
-	while (heap_block_walk(s->h, &cursor, &b) && b.addr < a1)
-		if (b.addr + b.size > a0 && (shown.addr == HEAP_NO_ADDR || shows_over(&b, &shown, primary)))
+	while (heap_block_each(s->h, &cursor, &b))
+		if (b.addr < a1 && b.addr + b.size > a0 &&
+			(shown.addr == HEAP_NO_ADDR || shows_over(&b, &shown, primary)))
 			shown = b;
 	return shown.addr;
 }
