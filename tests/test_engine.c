@@ -583,6 +583,49 @@ START_TEST(walk_reports_list_positions)
 }
 END_TEST
 
+/* The lean walk: the same blocks with list_pos 0, and each position asked for
+ * alone by the cursor the walk stood at; a block on no list, or a cursor past the
+ * end, has none. Both engines. */
+START_TEST(lean_walk_asks_positions_alone)
+{
+	for (int reference = 0; reference < 2; reference++) {
+		struct heap_config cfg = t_ostep(POLICY_FIRST, ORDER_LIFO, true);
+		cfg.size = 200;
+		cfg.reference = reference;
+		heap *h = t_heap(&cfg, 20);
+		static const uint64_t sizes[] = { 5, 1, 30, 1, 10, 1, 30, 1, 20, 1 };
+		for (uint32_t i = 0; i < 10; i++)
+			t_alloc(h, i, sizes[i]);
+		for (uint32_t i = 0; i < 10; i += 2)
+			t_free(h, i);
+		unsigned long want[] = { 5, 0, 4, 0, 3, 0, 2, 0, 1, 0, 6 };
+		size_t at = 0, cursor = 0, full = 0;
+		struct heap_block b, n;
+		int i = 0;
+		for (; heap_block_walk(h, &cursor, &b); at = cursor, i++) {
+			ck_assert_int_lt(i, 11);
+			ck_assert(heap_block_next(h, &full, &n));
+			ck_assert_uint_eq(full, cursor);
+			ck_assert_uint_eq(b.list_pos, 0);
+			ck_assert_uint_eq(b.addr, n.addr);
+			ck_assert_uint_eq(b.list, n.list);
+			ck_assert_uint_eq(heap_block_list_pos(h, at), want[i]);
+		}
+		ck_assert_int_eq(i, 11);
+		ck_assert_uint_eq(heap_block_list_pos(h, cursor), 0);   /* past the end */
+		/* In the engine's order, the cursor after a block names it. */
+		unsigned long sum = 0;
+		for (i = 0, cursor = 0; heap_block_each(h, &cursor, &b); i++) {
+			ck_assert_uint_eq(b.list_pos, 0);
+			sum += heap_block_list_pos(h, cursor);
+		}
+		ck_assert_int_eq(i, 11);
+		ck_assert_uint_eq(sum, 5 + 4 + 3 + 2 + 1 + 6);
+		heap_free(h);
+	}
+}
+END_TEST
+
 START_TEST(clone_is_independent)
 {
 	heap *h = holes(POLICY_NEXT, ORDER_ADDR);
@@ -678,6 +721,7 @@ Suite *engine_suite(void)
 	tcase_add_test(tc, compact_full_heap_leaves_no_free_block);
 	tcase_add_test(tc, metrics_follow_definitions);
 	tcase_add_test(tc, walk_reports_list_positions);
+	tcase_add_test(tc, lean_walk_asks_positions_alone);
 	tcase_add_test(tc, clone_is_independent);
 	suite_add_tcase(s, tc);
 	TCase *limits = tcase_create("Limits");

@@ -258,6 +258,113 @@ START_TEST(same_as_reference)
 }
 END_TEST
 
+/* ---- the lean walk: heap_block_walk and heap_block_list_pos ---- */
+
+/* As SAME, for one heap's two walks. */
+#define AGREE(what, a, b) do { \
+	if ((a) != (b)) \
+		ck_abort_msg("config %d (%s, %s, coalesce %s, %s), seed %llu, step %lu: %s differs: " \
+			"heap_block_next %llu, lean %llu", w->config, heap_policy_name(cfg->policy), \
+			heap_order_name(cfg->order), cfg->coalesce ? "yes" : "no", \
+			cfg->reference ? "reference" : "indexed", (unsigned long long)w->seed, w->step, \
+			what, (unsigned long long)(a), (unsigned long long)(b)); \
+} while (0)
+#define AGREE_FIELD(field) AGREE(#field, x.field, y.field);
+
+/* heap_block_each returns every block once, in its own order: each must be the
+ * block of its address in heap_block_next's walk, with list_pos 0, and the cursor
+ * after it must name it to heap_block_list_pos. n: the blocks there are. */
+static void same_each(const struct where *w, const heap *h, unsigned n)
+{
+	const struct heap_config *cfg = heap_config_of(h);
+	size_t cursor = 0;
+	struct heap_block x, y;
+	unsigned seen = 0;
+	bool met[4096] = { false };     /* by place in heap_block_next's walk */
+	while (heap_block_each(h, &cursor, &y)) {
+		size_t ca = 0;
+		unsigned k = 0;
+		for (; heap_block_next(h, &ca, &x) && x.addr != y.addr; k++)
+			;
+		AGREE("each: a block of the walk", x.addr, y.addr);
+		if (k >= sizeof met || met[k])
+			ck_abort_msg("step %lu: heap_block_each returns block %u again", w->step, k);
+		met[k] = true;
+		AGREE("each list_pos", 0, y.list_pos);
+		AGREE("each: heap_block_list_pos", x.list_pos, heap_block_list_pos(h, cursor));
+		y.list_pos = x.list_pos;
+		BLOCK_FIELDS(AGREE_FIELD)
+		seen++;
+	}
+	AGREE("each: blocks", n, seen);
+	if (heap_block_each(h, &cursor, &y))
+		ck_abort_msg("step %lu: heap_block_each goes on after its end", w->step);
+}
+
+/* The lean walk returns heap_block_next's blocks with list_pos 0, and each block's
+ * position, asked for by the cursor before it, is the one heap_block_next gives. The
+ * positions are asked for in a scrambled order, so that neither engine can lean on
+ * being asked in address order. */
+static void same_walks(const struct where *w, const heap *h, uint64_t *state)
+{
+	const struct heap_config *cfg = heap_config_of(h);
+	size_t ca = 0, cb = 0, at = 0;
+	struct heap_block x, y;
+	size_t cursors[1024];
+	unsigned long positions[1024];
+	unsigned n = 0, blocks = 0;
+	for (; heap_block_next(h, &ca, &x); at = cb, blocks++) {
+		if (!heap_block_walk(h, &cb, &y))
+			ck_abort_msg("step %lu: the lean walk has fewer blocks", w->step);
+		AGREE("cursor", ca, cb);
+		AGREE("lean list_pos", 0, y.list_pos);
+		y.list_pos = x.list_pos;
+		BLOCK_FIELDS(AGREE_FIELD)
+		if (n < sizeof cursors / sizeof cursors[0]) {
+			cursors[n] = at;
+			positions[n++] = x.list_pos;
+		}
+	}
+	if (heap_block_walk(h, &cb, &y))
+		ck_abort_msg("step %lu: the lean walk has more blocks", w->step);
+	AGREE("list_pos past the end", 0, heap_block_list_pos(h, cb));
+	for (unsigned k = 0; k < n; k++) {
+		unsigned j = (unsigned)below(state, n);
+		AGREE("heap_block_list_pos", positions[j], heap_block_list_pos(h, cursors[j]));
+	}
+	same_each(w, h, blocks);
+}
+
+/* Loop index _i: the configuration, each engine alone over its own traces, so that
+ * the reference engine's positions are first asked for by heap_block_list_pos after
+ * some steps, by heap_block_next after others. */
+START_TEST(lean_walk_agrees)
+{
+	for (int reference = 0; reference < 2; reference++) {
+		struct heap_config c = config_for(_i, reference);
+		for (unsigned t = 0; t < 4; t++) {
+			uint64_t seed = (uint64_t)_i * 1000000 + 500000 + t, state = seed, ask = ~seed;
+			heap *h = t_heap(&c, NIDS);
+			struct ids ids = { .state = { ID_GONE_ } };
+			struct where w = { _i, seed, 0 };
+			for (w.step = 1; w.step <= STEPS; w.step++) {
+				struct heap_op op = random_op(&state, &ids, c.size);
+				step_all(&h, 1, &op, &ids);
+				if (w.step % 2) {  /* positions first asked for alone */
+					size_t cursor = 0, at = 0;
+					struct heap_block b;
+					for (; heap_block_walk(h, &cursor, &b); at = cursor)
+						if (below(&ask, 3) == 0)
+							(void)heap_block_list_pos(h, at);
+				}
+				same_walks(&w, h, &ask);
+			}
+			heap_free(h);
+		}
+	}
+}
+END_TEST
+
 /* ---- copies: heap_copy reuses the destination's memory ---- */
 
 /* A first-fit heap of 64K with 200 blocks, every other one freed. */
@@ -345,6 +452,10 @@ Suite *fast_suite(void)
 	TCase *tc = tcase_create("Core");
 	tcase_set_timeout(tc, 30);
 	tcase_add_loop_test(tc, same_as_reference, 0, (int)NCONFIGS);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("Walk");
+	tcase_set_timeout(tc, 30);
+	tcase_add_loop_test(tc, lean_walk_agrees, 0, (int)NCONFIGS);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("Copy");
 	tcase_add_test(tc, copy_reuses_memory);

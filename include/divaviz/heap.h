@@ -9,11 +9,16 @@
  * Operations name allocations by dense integer ids (0 .. nids-1); the trace reader
  * maps the trace's names to them.
  *
- * Costs, for a heap of n blocks: heap_step, heap_metrics and each heap_block_next are
- * O(log n); heap_list_next and heap_prefetch are O(1); heap_check, heap_clone and
- * heap_copy are O(n). With config.reference the engine is the plain one instead,
- * whose steps walk the free lists: the same results, for the tests to hold the other
- * to.
+ * Costs, for a heap of n blocks: heap_step, heap_metrics, each heap_block_next and
+ * each heap_block_list_pos are O(log n) (a free block's list position is a rank);
+ * heap_prefetch is O(1); heap_block_walk and heap_list_next are O(1) per block or
+ * entry, heap_block_each per slot of the engine's array (at most the most blocks the
+ * heap has held); heap_check, heap_clone and heap_copy are O(n). So a caller that
+ * shows a few list positions walks with heap_block_walk or heap_block_each and asks
+ * for those alone, and a walk of every block costs O(n), not O(n log n). With
+ * config.reference the engine is the plain one instead, whose steps walk the free
+ * lists (and whose list positions cost O(n) once per step, then O(1) each): the same
+ * results, for the tests to hold the other to.
  */
 #ifndef DIVAVIZ_HEAP_H
 #define DIVAVIZ_HEAP_H
@@ -133,7 +138,8 @@ struct heap_block {
 	uint64_t requested;                     /* used: requested bytes */
 	unsigned long since;                    /* used: step that made the block */
 	unsigned list;                          /* free: 0 general; spare: 1 + class index */
-	unsigned long list_pos;                 /* free, spare: 1-based position in list */
+	unsigned long list_pos;                 /* free, spare: 1-based position in list
+	                                           (heap_block_walk: 0, not worked out) */
 };
 
 typedef struct heap heap;
@@ -181,8 +187,25 @@ unsigned long heap_steps(const heap *h);                /* steps replayed so far
 void heap_metrics(const heap *h, struct heap_metrics *out);
 
 /* Walk the blocks in address order. Start with *cursor = 0; returns false after
- * the last block. The cursor is only valid until the next heap_step. */
+ * the last block. The cursor is only valid until the next heap_step.
+ * heap_block_next fills in every field. heap_block_walk returns the same blocks with
+ * list_pos 0, at O(1) a block: the walk for callers that look at every block but
+ * show the list position of few. */
 bool heap_block_next(const heap *h, size_t *cursor, struct heap_block *out);
+bool heap_block_walk(const heap *h, size_t *cursor, struct heap_block *out);
+
+/* Every block once, as heap_block_walk returns them (list_pos 0) but in no order a
+ * caller may count on: the engine's own, which reads memory in sequence. For
+ * callers that need no address order, it is several times faster on a large heap,
+ * whose address order jumps about memory. Start with *cursor = 0, as above. */
+bool heap_block_each(const heap *h, size_t *cursor, struct heap_block *out);
+
+/* The list position heap_block_next would report for the block named by at: the
+ * *cursor heap_block_next or heap_block_walk was called with when it returned the
+ * block (its value before the call), or the *cursor heap_block_each left after it
+ * (its value after the call). 1-based for free and spare blocks, 0 for the others
+ * and for a cursor past the end. Valid, like the cursor, until the next heap_step. */
+unsigned long heap_block_list_pos(const heap *h, size_t at);
 
 /* Free lists: list 0 is the general list, 1 + i the list of size class i
  * (segregated only). heap_list_next walks a list in list order like heap_block_next. */

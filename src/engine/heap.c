@@ -549,23 +549,80 @@ static unsigned long list_position(const heap *h, uint32_t b)
 }
 
 /* Cursors hold the index of the next block plus one; SIZE_MAX once done. */
-bool heap_block_next(const heap *h, size_t *cursor, struct heap_block *out)
+static uint32_t cursor_block(const heap *h, size_t cursor)
 {
-	uint32_t b = *cursor == 0 ? h->first : *cursor == SIZE_MAX ? NIL : (uint32_t)(*cursor - 1);
-	if (b == NIL)
-		return false;
+	if (cursor == 0)
+		return h->first;
+	if (cursor == SIZE_MAX || cursor - 1 >= h->nblocks)
+		return NIL;
+	return (uint32_t)(cursor - 1);
+}
+
+/* Block b as callers see it, all but its list position. */
+static void block_view(const heap *h, uint32_t b, struct heap_block *out)
+{
 	const struct block *x = &h->blocks[b];
-	bool listed = x->state == BLOCK_FREE || x->state == BLOCK_SPARE;
+	bool used = x->state == BLOCK_USED;
 	*out = (struct heap_block){
 		.addr = x->addr, .size = x->size, .state = x->state,
-		.id = x->state == BLOCK_USED ? x->id : UINT32_MAX,
-		.requested = x->state == BLOCK_USED ? x->requested : 0,
-		.since = x->state == BLOCK_USED ? x->since : 0,
-		.list = listed ? x->list : 0,
-		.list_pos = listed ? list_position(h, b) : 0,
+		.id = used ? x->id : UINT32_MAX,
+		.requested = used ? x->requested : 0,
+		.since = used ? x->since : 0,
+		.list = x->state == BLOCK_FREE || x->state == BLOCK_SPARE ? x->list : 0,
 	};
-	*cursor = x->next == NIL ? SIZE_MAX : (size_t)x->next + 1;
+}
+
+/* The block at the cursor, all but its list position; advances the cursor. */
+static bool block_walk(const heap *h, size_t *cursor, struct heap_block *out, uint32_t *at)
+{
+	uint32_t b = cursor_block(h, *cursor);
+	if (b == NIL)
+		return false;
+	block_view(h, b, out);
+	*cursor = h->blocks[b].next == NIL ? SIZE_MAX : (size_t)h->blocks[b].next + 1;
+	*at = b;
 	return true;
+}
+
+static bool block_listed(const heap *h, uint32_t b)
+{
+	return h->blocks[b].state == BLOCK_FREE || h->blocks[b].state == BLOCK_SPARE;
+}
+
+bool heap_block_walk(const heap *h, size_t *cursor, struct heap_block *out)
+{
+	uint32_t b;
+	return block_walk(h, cursor, out, &b);
+}
+
+bool heap_block_next(const heap *h, size_t *cursor, struct heap_block *out)
+{
+	uint32_t b;
+	if (!block_walk(h, cursor, out, &b))
+		return false;
+	if (block_listed(h, b))
+		out->list_pos = list_position(h, b);
+	return true;
+}
+
+/* Slot order: the cursor is the slot to look at next, and after a block it is the
+ * block's index plus one, which is also its name to heap_block_list_pos. */
+bool heap_block_each(const heap *h, size_t *cursor, struct heap_block *out)
+{
+	for (size_t b = *cursor; b < h->nblocks; b++)
+		if (h->blocks[b].state != BLOCK_UNUSED) {
+			block_view(h, (uint32_t)b, out);
+			*cursor = b + 1;
+			return true;
+		}
+	*cursor = h->nblocks;
+	return false;
+}
+
+unsigned long heap_block_list_pos(const heap *h, size_t at)
+{
+	uint32_t b = cursor_block(h, at);
+	return b != NIL && block_listed(h, b) ? list_position(h, b) : 0;
 }
 
 unsigned heap_lists(const heap *h)

@@ -176,13 +176,16 @@ static void select_next(struct app *a, int dir)
 	struct heap_block b;
 	uint64_t sel = a->v.selected, first = HEAP_NO_ADDR, last = HEAP_NO_ADDR;
 	uint64_t after = HEAP_NO_ADDR, before = HEAP_NO_ADDR;
-	while (heap_block_next(a->s->h, &cursor, &b)) {
-		if (first == HEAP_NO_ADDR)
+	/* The blocks in the engine's order, which reads memory in sequence: the
+	 * lowest, the highest and the nearest on either side need no address order. */
+	while (heap_block_each(a->s->h, &cursor, &b)) {
+		if (first == HEAP_NO_ADDR || b.addr < first)
 			first = b.addr;
-		last = b.addr;
-		if (sel != HEAP_NO_ADDR && b.addr > sel && after == HEAP_NO_ADDR)
+		if (last == HEAP_NO_ADDR || b.addr > last)
+			last = b.addr;
+		if (sel != HEAP_NO_ADDR && b.addr > sel && (after == HEAP_NO_ADDR || b.addr < after))
 			after = b.addr;
-		if (sel != HEAP_NO_ADDR && b.addr < sel)
+		if (sel != HEAP_NO_ADDR && b.addr < sel && (before == HEAP_NO_ADDR || b.addr > before))
 			before = b.addr;
 	}
 	if (dir > 0)

@@ -230,13 +230,14 @@ static void new_block_words(struct text *o, struct words *w, const heap *h,
 	split_words(o, w, r);
 }
 
-/* The block starting at addr, if one does. */
+/* The block starting at addr, if one does (list_pos 0: no caller shows it). In
+ * the engine's order, which reads memory in sequence: a frame explains its step. */
 static bool block_at(const heap *h, uint64_t addr, struct heap_block *out)
 {
 	size_t cursor = 0;
-	while (heap_block_next(h, &cursor, out))
-		if (out->addr >= addr)
-			return out->addr == addr;
+	while (heap_block_each(h, &cursor, out))
+		if (out->addr == addr)
+			return true;
 	return false;
 }
 
@@ -257,7 +258,9 @@ static void free_words(struct text *o, struct words *w, const heap *h, const str
 				plural(r->merges, "neighbour", "neighbours"), size_w(w, r->merged.size), addr_w(w, r->merged.addr));
 		return;
 	}
-	if (block_at(h, r->released.addr, &spare) && spare.state == BLOCK_SPARE) {
+	/* Only size classes keep spare objects: no other policy need look. */
+	if (c->policy == POLICY_SEGREGATED && block_at(h, r->released.addr, &spare) &&
+		spare.state == BLOCK_SPARE) {
 		say(o, " -> object %s goes on the front of the %s class list, spare for the next request of its class",
 			addr_w(w, r->released.addr), size_w(w, heap_list_class(h, spare.list)));
 		return;

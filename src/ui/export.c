@@ -276,11 +276,12 @@ static double svg_strip(FILE *out, const struct session *s, double y, bool compa
 	struct bar bar = { SVG_MARGIN, SVG_WIDTH - 2 * SVG_MARGIN, c->base, c->size };
 	uint64_t primary = layout_primary(r);
 	uint64_t rover = heap_rover(h), bump = heap_bump(h);
-	size_t cursor = 0;
 	struct heap_block b;
 	bool largest_seen = false;
 	fprintf(out, "<g class=\"heap\" data-policy=\"%s\">\n", heap_policy_name(c->policy));
-	while (heap_block_next(h, &cursor, &b)) {
+	for (size_t at = 0, cursor = 0; heap_block_walk(h, &cursor, &b); at = cursor) {
+		/* Every free block's title says its list position: one rank each. */
+		b.list_pos = heap_block_list_pos(h, at);
 		bool is_free = b.state == BLOCK_FREE || b.state == BLOCK_SPARE;
 		bool largest = is_free && !largest_seen && b.size == m.largest_free;
 		if (largest)

@@ -232,12 +232,13 @@ void draw_list_line(struct ctx *x, int row, int width)
 
 bool selected_words(struct ctx *x, char *buf, size_t len)
 {
-	size_t cursor = 0;
 	struct heap_block b;
 	char a[32], p[32], s1[32], s2[32], s3[32];
-	while (heap_block_next(x->h, &cursor, &b)) {
+	/* In the engine's order, which reads memory in sequence: no order is needed. */
+	for (size_t cursor = 0; heap_block_each(x->h, &cursor, &b); ) {
 		if (b.addr != x->v->selected)
 			continue;
+		b.list_pos = heap_block_list_pos(x->h, cursor);   /* this block's alone */
 		explain_addr(a, sizeof a, x->c, b.addr);
 		switch (b.state) {
 		case BLOCK_USED:

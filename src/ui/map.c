@@ -3,6 +3,7 @@
  * overlaps the cell, else the smallest block overlapping it (so a tiny block still
  * shows); labels show whole or not at all.
  */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,11 +13,13 @@
 
 /* ---- the block map ---------------------------------------------------------- */
 
-/* A block as the map sees it. */
+/* A block as the map sees it: first a cell's candidate while the blocks come in,
+ * then one of the blocks shown, in address order. */
 struct mblock {
-	struct heap_block b;
+	struct heap_block b;  /* list_pos 0 until its label needs it; size 0: none */
+	size_t at;            /* its name to heap_block_list_pos */
 	int style;            /* ST_PAYLOAD (used), ST_FREE or ST_FRAG */
-	long first, last;     /* visible cells it shows in, -1: none */
+	long first, last;     /* visible cells it shows in, -1: not yet drawn */
 };
 
 /* The bytes per cell that fit size bytes into n cells: a power of two. */
@@ -92,13 +95,14 @@ static int touched_ranges(const struct heap_record *r, struct heap_range out[4])
 	return n;
 }
 
-/* Which of two blocks sharing a cell the cell shows: the block the step was about,
- * else the smaller (so a 1-byte block in a 1 MiB heap still shows), else the first. */
+/* Whether a cell shows block b over cur, both overlapping it: the block the step
+ * was about, else the smaller (so a 1-byte block in a 1 MiB heap still shows), else
+ * the lower. The rule does not depend on the order the blocks are met in. */
 static bool shows_over(const struct heap_block *b, const struct heap_block *cur, uint64_t primary)
 {
-	if (cur->addr == primary)
-		return false;
-	return b->addr == primary || b->size < cur->size;
+	if (b->addr == primary || cur->addr == primary)
+		return b->addr == primary;
+	return b->size < cur->size || (b->size == cur->size && b->addr < cur->addr);
 }
 
 uint64_t layout_primary(const struct heap_record *r)
@@ -143,6 +147,18 @@ static void block_label(struct ctx *x, const struct mblock *mb, bool primary, ch
 		snprintf(buf, len, "%s", mark);
 }
 
+/* The fewest cells the block's label takes without the marker, whatever its list
+ * position: below that it cannot show, and its position is never asked for. */
+static long label_least(struct ctx *x, const struct mblock *mb)
+{
+	const struct heap_block *b = &mb->b;
+	if (b->state == BLOCK_FREE && x->c->policy != POLICY_BUMP)
+		return heap_rover(x->h) == b->addr ? 2 : 1;   /* "R" and a digit at least */
+	if (b->state == BLOCK_SPARE)
+		return 1;
+	return LONG_MAX;   /* the label holds no position */
+}
+
 void draw_map(struct ctx *x)
 {
 	struct map_geom *g = &x->v->geom;
@@ -164,47 +180,57 @@ void draw_map(struct ctx *x)
 		text(x, g->top + i * g->row_step, 0, lw, ST_DIM, a);
 	}
 
+	/* What each cell shows is decided by a rule that does not depend on the order
+	 * the blocks come in, so they come in the engine's order (heap_block_each),
+	 * which reads memory in sequence: in address order a large heap's blocks lie
+	 * all over memory, and the walk would wait on every one. A frame keeps a block
+	 * a cell, so it holds O(cells) whatever the heap's blocks. */
 	long *owner = malloc((size_t)ncells * sizeof *owner);
-	struct mblock *blocks = NULL;
-	size_t nb = 0, cap = 0;
-	if (!owner)
+	struct mblock *blocks = malloc((size_t)(ncells ? ncells : 1) * sizeof *blocks);
+	if (!owner || !blocks) {
+		free(owner);
+		free(blocks);
 		return;
+	}
 	for (long i = 0; i < ncells; i++)
-		owner[i] = -1;
+		blocks[i].b.size = 0;
 
 	struct heap_range touched[4];
 	int ntouched = touched_ranges(x->r, touched);
 	uint64_t primary = layout_primary(x->r);
 
-	size_t cursor = 0;
+	/* The largest free block is the lowest of that size, wherever the window is. */
+	uint64_t largest = HEAP_NO_ADDR;
 	struct heap_block b;
-	bool largest_seen = false;
-	while (heap_block_next(x->h, &cursor, &b)) {
+	for (size_t cursor = 0; heap_block_each(x->h, &cursor, &b); ) {
 		bool is_free = b.state == BLOCK_FREE || b.state == BLOCK_SPARE;
-		bool largest = is_free && !largest_seen && b.size == x->m.largest_free;
-		if (largest)
-			largest_seen = true;
-		if (b.addr + b.size <= w0)
+		if (is_free && b.size == x->m.largest_free && b.addr < largest)
+			largest = b.addr;
+		if (b.addr + b.size <= w0 || b.addr >= w1)
 			continue;
-		if (b.addr >= w1)
-			break;
-		if (nb == cap) {
-			size_t ncap = cap ? cap * 2 : 64;
-			struct mblock *nbk = realloc(blocks, ncap * sizeof *nbk);
-			if (!nbk)
-				break;
-			blocks = nbk;
-			cap = ncap;
-		}
-		struct mblock *mb = &blocks[nb];
-		*mb = (struct mblock){ .b = b, .first = -1, .last = -1,
-			.style = b.state == BLOCK_USED ? ST_PAYLOAD : largest ? ST_FREE : ST_FRAG };
 		uint64_t lo = b.addr > w0 ? b.addr : w0;
 		uint64_t hi = b.addr + b.size < w1 ? b.addr + b.size : w1;
 		for (long i = (long)((lo - w0) / g->cell); i <= (long)((hi - 1 - w0) / g->cell); i++)
-			if (owner[i] < 0 || shows_over(&b, &blocks[owner[i]].b, primary))
-				owner[i] = (long)nb;
-		nb++;
+			if (blocks[i].b.size == 0 || shows_over(&b, &blocks[i].b, primary))
+				blocks[i] = (struct mblock){ .b = b, .at = cursor };
+	}
+
+	/* Cell by cell in address order, a block's cells are one run: the blocks on
+	 * either side of it can take only its first and last cell. So the runs, packed
+	 * down in place, are the blocks shown, in address order. */
+	long nb = 0;
+	for (long i = 0; i < ncells; i++) {
+		struct mblock mb = blocks[i];
+		if (mb.b.size == 0) {
+			owner[i] = -1;
+			continue;
+		}
+		if (nb == 0 || blocks[nb - 1].b.addr != mb.b.addr) {
+			mb.first = mb.last = -1;
+			mb.style = mb.b.state == BLOCK_USED ? ST_PAYLOAD : mb.b.addr == largest ? ST_FREE : ST_FRAG;
+			blocks[nb++] = mb;
+		}
+		owner[i] = nb - 1;
 	}
 
 	for (long i = 0; i < ncells; i++) {
@@ -241,13 +267,12 @@ void draw_map(struct ctx *x)
 	}
 
 	/* Labels inside the blocks, and addresses under them when there is room. */
-	for (size_t k = 0; k < nb; k++) {
+	for (long k = 0; k < nb; k++) {
 		struct mblock *mb = &blocks[k];
 		if (mb->first < 0)
 			continue;
 		char label[96];
 		bool marked = mb->b.addr == primary;
-		block_label(x, mb, marked, label, sizeof label);
 		long i = mb->first;
 		if (mb->style == ST_PAYLOAD)
 			while (i < mb->last && map_cell(x, i)->style != ST_PAYLOAD)
@@ -259,7 +284,12 @@ void draw_map(struct ctx *x)
 		 * primary block's marker is in the pointer style. */
 		long cells = 0, cps = 0;
 		for (long j = i; j <= mb->last; j++)
-			cells += owner[j] == (long)k;
+			cells += owner[j] == k;
+		/* A list position is a rank, O(log n): asked for only when its label could
+		 * fit, so a frame ranks at most a block a cell. */
+		if (cells >= label_least(x, mb))
+			mb->b.list_pos = heap_block_list_pos(x->h, mb->at);
+		block_label(x, mb, marked, label, sizeof label);
 		for (const char *p = label; *p; cps++)
 			next_cp(&p);
 		const char *s = label;
@@ -275,7 +305,7 @@ void draw_map(struct ctx *x)
 		}
 		int nth = 0;
 		for (; *s && i <= mb->last; i++) {
-			if (owner[i] != (long)k)
+			if (owner[i] != k)
 				continue;
 			uint32_t cp = next_cp(&s);
 			cp_width(x, &cp);
@@ -345,8 +375,9 @@ uint64_t layout_hit(const struct session *s, const struct view *v, int row, int 
 	uint64_t primary = layout_primary(heap_last(s->h));
 	size_t cursor = 0;
 	struct heap_block b, shown = { .addr = HEAP_NO_ADDR };
-	while (heap_block_next(s->h, &cursor, &b) && b.addr < a1)
-		if (b.addr + b.size > a0 && (shown.addr == HEAP_NO_ADDR || shows_over(&b, &shown, primary)))
+	while (heap_block_each(s->h, &cursor, &b))
+		if (b.addr < a1 && b.addr + b.size > a0 &&
+			(shown.addr == HEAP_NO_ADDR || shows_over(&b, &shown, primary)))
 			shown = b;
 	return shown.addr;
 }
