@@ -152,6 +152,8 @@ unsigned long session_bucket(const struct session *s, unsigned long step)
 static int forward(struct session *s)
 {
 	const struct heap_op *op = &s->t->ops[s->step];
+	/* A jump replays thousands of steps: let the engine load the next ones' blocks. */
+	heap_prefetch(s->h, op + 1, s->t->nops - s->step - 1);
 	if (heap_step(s->h, op) < 0) {
 		snprintf(s->error, sizeof s->error, "step %lu: %s", s->step + 1, heap_error(s->h));
 		return -1;
