@@ -364,6 +364,36 @@ START_TEST(svg_text_stays_inside)
 END_TEST
 
 /* --export=txt is the viewer's screen as text. */
+/* A heap no step reaches past an eighth of is drawn as far as the steps reach:
+ * the blocks there, the tail cut where the bar ends, and the end label says so. */
+START_TEST(svg_fits_what_steps_reach)
+{
+	dir_make();
+	char trc[128], svg[128];
+	snprintf(trc, sizeof trc, "%s/fit.trc", dir);
+	snprintf(svg, sizeof svg, "%s/fit.svg", dir);
+	FILE *f = fopen(trc, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs("heap 1M\nalloc a 1000\nalloc b 3000\nfree a\nalloc c 500\n", f);
+	ck_assert_int_eq(fclose(f), 0);
+	struct run r = run(NULL, "--export=svg", "--step=4", "-o", svg, trc, NULL);
+	ck_assert_msg(r.status == 0, "status %d: %s", r.status, r.err);
+	run_free(&r);
+	char *labels = xpath(svg, "//*[local-name()='g'][@class='pointers']/*[local-name()='text']/text()");
+	ck_assert_str_eq(labels, "list head 0x00200\n0x00000\n0x01000 (of 1024.0 KiB: no step reaches past it)\n");
+	free(labels);
+	/* c, the hole after it, b and the free tail as far as 0x1000: its shape ends there */
+	ck_assert_int_eq(xpath_count(svg, "//*[local-name()='g'][@data-policy='first']/*[local-name()='rect']"
+		"[contains(concat(' ', @class, ' '), ' block ')]"), 4);
+	char *tail = xpath(svg, "//*[local-name()='rect'][@data-addr='0x00fb0']/@width");
+	ck_assert_str_eq(tail, " width=\"17.97\"\n");   /* 80 of the 4096 B over the 920 px bar */
+	free(tail);
+	unlink(trc);
+	unlink(svg);
+	dir_remove();
+}
+END_TEST
+
 START_TEST(txt_is_the_screen)
 {
 	struct run r = run(NULL, "--export=txt", "--size=80x24", "--step=8", "traces/fragment.trc", NULL);
@@ -508,6 +538,7 @@ Suite *export_suite(void)
 	tcase_add_test(tc, svg_compare_fragment);
 	tcase_add_test(tc, svg_pointers_and_escapes);
 	tcase_add_test(tc, svg_text_stays_inside);
+	tcase_add_test(tc, svg_fits_what_steps_reach);
 	tcase_add_test(tc, txt_is_the_screen);
 	tcase_add_test(tc, export_errors);
 	tcase_add_test(tc, docs_pictures_are_current);

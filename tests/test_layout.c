@@ -347,6 +347,7 @@ START_TEST(map_tiny_block_shows)
 	struct app a;
 	load(&t, "heap 1M\nheader 0\nalign 1\nalloc A 1000\nalloc B 1\nalloc C 5000\nalloc D 10\n");
 	open_app(&a, &t, -1, 4, false);
+	a.v.whole = true;   /* the whole 1 MiB, not the 6 KiB the steps reach */
 	render(&a, 24, 80);
 	ck_assert_int_eq(a.v.geom.cell, 4096);
 	/* Cell 0 holds A (1000 B), B (1 B) and C's start: B, the smallest, shows. Cell 1
@@ -852,12 +853,13 @@ START_TEST(keys_zoom_scroll_help_quit)
 	KEYS(&a, '?');
 	ck_assert(a.v.help);
 	render(&a, 24, 80);
-	ck_assert_str_eq(rows_text[1], " firs┌─ keys ─────────────────────────────────────────────────────────────┐8");
-	ck_assert_str_eq(rows_text[2], "── he│  q  Esc                 quit                                       │ ────");
+	ck_assert_ptr_nonnull(strstr(rows_text[0], "┌─ keys ─────────────────────────────────────────────────────────────┐"));
+	ck_assert_str_eq(rows_text[1], " firs│  q  Esc                 quit                                       │8");
 	/* The map shows around the box (where the zoom left it): check the box alone. */
-	ck_assert_ptr_nonnull(strstr(rows_text[3], "│  →  l  Space            next step                                  │"));
-	ck_assert_ptr_nonnull(strstr(rows_text[11], "│  n  N                   next / previous difference or failure      │"));
-	ck_assert_ptr_nonnull(strstr(rows_text[15], "│  1 2 3 4 5 6            bump, first, next, best, worst, segregated │"));
+	ck_assert_ptr_nonnull(strstr(rows_text[2], "│  →  l  Space            next step                                  │"));
+	ck_assert_ptr_nonnull(strstr(rows_text[10], "│  n  N                   next / previous difference or failure      │"));
+	ck_assert_ptr_nonnull(strstr(rows_text[14], "│  1 2 3 4 5 6            bump, first, next, best, worst, segregated │"));
+	ck_assert_ptr_nonnull(strstr(rows_text[17], "│  f                      map the part reached, or the whole heap    │"));
 	ck_assert_str_eq(rows_text[21], " live│  press any key to close                                            │");
 	ck_assert_str_eq(rows_text[22], " util└────────────────────────────────────────────────────────────────────┘");
 	KEYS(&a, 'q');                 /* closes the help; does not quit */
@@ -1486,6 +1488,66 @@ START_TEST(list_panel_rover)
 }
 END_TEST
 
+/* A heap no step reaches past an eighth of (a recorded program's) is mapped as far
+ * as the steps reach, rounded up by an eighth of its leading power of two; f
+ * shows the whole heap; a lesson's heap is always shown whole. */
+START_TEST(map_fits_what_steps_reach)
+{
+	static const char fit[] = "heap 1M\nalloc a 1000\nalloc b 3000\nfree a\nalloc c 500\n";
+	struct trace t;
+	struct app a;
+	load(&t, fit);
+	static const enum heap_policy first_bump[] = { POLICY_FIRST, POLICY_BUMP };
+	open_compare(&a, &t, first_bump, 2, 4);
+	const struct session *ss[2] = { app_strip(&a, 0), app_strip(&a, 1) };
+	ck_assert_uint_eq(map_extent(ss, 1, false), 4096);   /* 1008 + 3008 reached: 128 B units */
+	ck_assert_uint_eq(map_extent(ss + 1, 1, false), 4608); /* bump: 4524, 256 B units */
+	ck_assert_uint_eq(map_extent(ss, 2, false), 4608);
+	ck_assert_uint_eq(map_extent(ss, 2, true), 1 << 20);
+	render(&a, 24, 80);
+	ck_assert_str_eq(rows_text[1], " compare \xc2\xb7 map: the first 4608 B (f: all) \xc2\xb7 address order \xc2\xb7 "
+		"coalescing \xc2\xb7 heap \xe2\x80\xa6");
+	KEYS(&a, 'c');
+	ck_assert_uint_eq(a.nstrips, 1);
+	render(&a, 24, 80);
+	ck_assert(strncmp(rows_text[2], "\xe2\x94\x80\xe2\x94\x80 heap map: the first 4096 B of 1024.0 KiB (f: all)", 56) == 0);
+	ck_assert(strncmp(rows_text[3], "0x00000 \xe2\x96\xb6" "c\xe2\x96\x88\xe2\x96\x88\xe2\x96\x88\xe2\x96\x88\xe2\x96\x88\xe2\x96\x88\xe2\x96\x88\xe2\x96\x88\xe2\x96\x88\xe2\x96\x88\xe2\x96\x88\xe2\x96\x88\xe2\x96\x88\xe2\x96\x88\xe2\x96\x88\xe2\x96\x88\xe2\x96\x88\xe2\x96\x88\xe2\x96\x88\xe2\x96\x88\xe2\x96\x88\xe2\x96\x88\xe2\x96\x88\xe2\x96\x88\xe2\x96\x88\xe2\x96\x88\xe2\x96\x88\xe2\x96\x88\xe2\x96\x88\xe2\x96\x88"
+		"1\xe2\x96\x91\xe2\x96\x91\xe2\x96\x91\xe2\x96\x91\xe2\x96\x91\xe2\x96\x91\xe2\x96\x91", 120) == 0);
+	KEYS(&a, 'f');
+	ck_assert(a.v.whole);
+	ck_assert_str_eq(a.v.message, "the map shows the whole heap, 1024.0 KiB (f: what the steps reach)");
+	render(&a, 24, 80);
+	ck_assert(strncmp(rows_text[2], "\xe2\x94\x80\xe2\x94\x80 heap map: 1 cell = ", 23) == 0);
+	ck_assert_uint_eq(a.v.geom.extent, 1 << 20);
+	KEYS(&a, 'f');
+	ck_assert(!a.v.whole);
+	ck_assert_str_eq(a.v.message, "the map shows the first 4096 B of 1024.0 KiB: no step reaches past it");
+	app_free(&a);
+	trace_free(&t);
+
+	/* Every lesson's heap shows whole, under every allocator; f says why it stays. */
+	static const char *const lessons[] = { "traces/best-fit.trc", "traces/fragment.trc", "traces/knuth.trc",
+		"traces/segregated.trc", "traces/first-fit.trc", "traces/worst-fit.trc" };
+	for (size_t i = 0; i < sizeof lessons / sizeof lessons[0]; i++) {
+		load_file(&t, lessons[i]);
+		for (int p = 0; p < POLICY_COUNT; p++) {
+			open_app(&a, &t, p, 0, false);
+			const struct session *one = a.s;
+			ck_assert_uint_eq(map_extent(&one, 1, false), t.config.size);
+			app_free(&a);
+		}
+		trace_free(&t);
+	}
+	load_file(&t, "traces/fragment.trc");
+	open_app(&a, &t, POLICY_FIRST, 0, false);
+	KEYS(&a, 'f');
+	ck_assert(!a.v.whole);
+	ck_assert_str_eq(a.v.message, "the steps reach past an eighth of the heap: the map shows all 2048 B");
+	app_free(&a);
+	trace_free(&t);
+}
+END_TEST
+
 Suite *layout_suite(void)
 {
 	Suite *s = suite_create("layout");
@@ -1531,6 +1593,7 @@ Suite *layout_suite(void)
 	tcase_add_test(tc, ascii_keybar_names_h_l);
 	tcase_add_test(tc, note_and_selection_share);
 	tcase_add_test(tc, list_panel_rover);
+	tcase_add_test(tc, map_fits_what_steps_reach);
 	suite_add_tcase(s, tc);
 	return s;
 }

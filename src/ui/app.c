@@ -394,6 +394,32 @@ static enum app_result divergence_key(struct app *a, int dir)
 	return go(a, to);
 }
 
+/* f: the whole heap on the map, or only what the trace's steps reach. */
+static enum app_result fit_key(struct app *a)
+{
+	struct view *v = &a->v;
+	const struct session *ss[APP_MAX_STRIPS];
+	for (unsigned i = 0; i < a->nstrips; i++)
+		ss[i] = app_strip(a, i);
+	uint64_t size = a->s->config.size, fit = map_extent(ss, a->nstrips, false);
+	char es[32], hs[32];
+	explain_size(hs, sizeof hs, size);
+	if (fit == size) {
+		v->whole = false;
+		snprintf(v->message, sizeof v->message, "the steps reach past an eighth of the heap: the map shows all %s", hs);
+		return APP_CONTINUE;
+	}
+	v->whole = !v->whole;
+	v->zoom = 0;
+	v->scroll = 0;
+	if (v->whole)
+		snprintf(v->message, sizeof v->message, "the map shows the whole heap, %s (f: what the steps reach)", hs);
+	else
+		snprintf(v->message, sizeof v->message, "the map shows the first %s of %s: no step reaches past it",
+			explain_size(es, sizeof es, fit), hs);
+	return APP_CONTINUE;
+}
+
 enum app_result app_key(struct app *a, int key)
 {
 	struct view *v = &a->v;
@@ -497,6 +523,8 @@ enum app_result app_key(struct app *a, int key)
 	case 'n':
 	case 'N':
 		return divergence_key(a, key == 'n' ? 1 : -1);
+	case 'f':
+		return fit_key(a);
 	case 't':
 		v->timeline = (v->timeline + 1) % TIMELINE_MODES;
 		snprintf(v->message, sizeof v->message, "timeline: %s", timeline_words[v->timeline]);

@@ -262,10 +262,17 @@ void layout_compare(struct frame *f, const struct session *const *ss, unsigned n
 
 	/* One geometry for every strip (the same heap), so addresses line up. */
 	int row = 2;
-	map_geometry(&x[0], row + 1, label, map_rows, W - label - 1);
+	map_geometry(&x[0], row + 1, label, map_rows, W - label - 1, map_extent(ss, n, v->whole));
 	struct map_geom g = v->geom;
-	char cs[32];
-	int k = (int)strlen(config_words(line, sizeof line, x[0].c, false));
+	char cs[32], es[32];
+	char words[512];
+	config_words(words, sizeof words, x[0].c, false);   /* "compare · ..." */
+	int k;
+	if (g.extent < x[0].c->size)   /* early, as what a narrow line must not lose */
+		k = snprintf(line, sizeof line, "compare \xc2\xb7 map: the first %s (f: all)%s",
+			explain_size(es, sizeof es, g.extent), words + strlen("compare"));
+	else
+		k = snprintf(line, sizeof line, "%s", words);
 	snprintf(line + k, sizeof line - (size_t)k, " \xc2\xb7 1 cell = %s", explain_size(cs, sizeof cs, g.cell));
 	if (text_width(&x[0], line) > W - 2)
 		line[k] = '\0';   /* the cell's size whole or not at all */

@@ -59,10 +59,11 @@ void heading(struct ctx *x, int r, int c, int width, const char *title);
 /* Appends cp to buf (of len bytes, n used) as UTF-8; returns the new length. */
 size_t utf8_put(char *buf, size_t len, size_t n, uint32_t cp);
 
-/* map.c: a heap's block map. map_geometry fits the heap into rows x width cells at
- * (top, left) and sets v->geom; draw_map draws x's heap there (any number of heaps
- * may be drawn with one geometry, each at its own top). */
-void map_geometry(struct ctx *x, int top, int left, int rows, int width);
+/* map.c: a heap's block map. map_geometry fits extent bytes from the heap's base
+ * (map_extent) into rows x width cells at (top, left) and sets v->geom; draw_map
+ * draws x's heap there (any number of heaps may be drawn with one geometry, each at
+ * its own top). */
+void map_geometry(struct ctx *x, int top, int left, int rows, int width, uint64_t extent);
 void draw_map(struct ctx *x);
 void draw_legend(struct ctx *x, int r, int c, int width);
 /* A place in a size class list, in letters: a is the head, + is past z. */

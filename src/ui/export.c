@@ -255,9 +255,9 @@ static const char *block_class(const struct heap_block *b, bool largest, bool bu
 	}
 }
 
-/* One allocator's heap at the step: its heading, its bar, pointers and caption.
- * Returns the y below it. */
-static double svg_strip(FILE *out, const struct session *s, double y, bool compare)
+/* One allocator's heap at the step: its heading, its bar (extent bytes from the
+ * base, map_extent), pointers and caption. Returns the y below it. */
+static double svg_strip(FILE *out, const struct session *s, double y, bool compare, uint64_t extent)
 {
 	const struct heap_config *c = &s->config;
 	const heap *h = s->h;
@@ -273,7 +273,7 @@ static double svg_strip(FILE *out, const struct session *s, double y, bool compa
 	/* the bar 16 below the heading's last baseline: room for the step's marker */
 	y = svg_wrap(out, y, "strip", line, CHARS_AT(13), LINE) - LINE + 16;
 
-	struct bar bar = { SVG_MARGIN, SVG_WIDTH - 2 * SVG_MARGIN, c->base, c->size };
+	struct bar bar = { SVG_MARGIN, SVG_WIDTH - 2 * SVG_MARGIN, c->base, extent };
 	uint64_t primary = layout_primary(r);
 	uint64_t rover = heap_rover(h), bump = heap_bump(h);
 	struct heap_block b;
@@ -286,7 +286,10 @@ static double svg_strip(FILE *out, const struct session *s, double y, bool compa
 		bool largest = is_free && !largest_seen && b.size == m.largest_free;
 		if (largest)
 			largest_seen = true;
-		double x0 = px(&bar, b.addr), x1 = px(&bar, b.addr + b.size);
+		if (b.addr - c->base >= extent)
+			continue;   /* past what the picture shows: never reached */
+		uint64_t shown = b.addr - c->base + b.size > extent ? c->base + extent : b.addr + b.size;
+		double x0 = px(&bar, b.addr), x1 = px(&bar, shown);
 		double w = x1 - x0 < 1 ? 1 : x1 - x0;
 		const char *cls = block_class(&b, largest, c->policy == POLICY_BUMP);
 		fprintf(out, "<rect class=\"block rect-%s%s\" x=\"%.2f\" y=\"%.1f\" width=\"%.2f\" height=\"%d\" "
@@ -354,7 +357,7 @@ static double svg_strip(FILE *out, const struct session *s, double y, bool compa
 	if (rover != HEAP_NO_ADDR)
 		want[nw].addr = rover, want[nw++].name = "rover";
 	for (int i = 0; i < nw; i++) {
-		if (want[i].addr == HEAP_NO_ADDR || want[i].addr - c->base > c->size)
+		if (want[i].addr == HEAP_NO_ADDR || want[i].addr - c->base > extent)
 			continue;
 		int k = 0;
 		while (k < np && ptr[k].addr != want[i].addr)
@@ -383,7 +386,14 @@ static double svg_strip(FILE *out, const struct session *s, double y, bool compa
 	/* the heap's first and last address, on a line of their own below the labels */
 	double ay = y + 12.0 + POINTER_LINE * lines;
 	svg_text(out, bar.x, ay, "dim", NULL, explain_addr(a, sizeof a, c, c->base));
-	svg_text(out, bar.x + bar.w, ay, "dim", "end", explain_addr(a, sizeof a, c, c->base + c->size));
+	explain_addr(a, sizeof a, c, c->base + extent);
+	if (extent < c->size) {
+		char all[96], hs[32];
+		snprintf(all, sizeof all, "%s (of %s: no step reaches past it)", a, explain_size(hs, sizeof hs, c->size));
+		svg_text(out, bar.x + bar.w, ay, "dim", "end", all);
+	} else {
+		svg_text(out, bar.x + bar.w, ay, "dim", "end", a);
+	}
 	fputs("</g>\n", out);
 	y = ay + LINE;
 
@@ -457,8 +467,12 @@ static int export_svg(FILE *out, struct app *a)
 		y = svg_caption(mem, y, "note", line);
 	}
 	y += 22;
+	const struct session *strips[APP_MAX_STRIPS];
 	for (unsigned i = 0; i < a->nstrips; i++)
-		y = svg_strip(mem, app_strip(a, i), y, compare) + 14;
+		strips[i] = app_strip(a, i);
+	uint64_t extent = map_extent(strips, a->nstrips, false);
+	for (unsigned i = 0; i < a->nstrips; i++)
+		y = svg_strip(mem, strips[i], y, compare, extent) + 14;
 	y = svg_legend(mem, y, bump);
 	if (fclose(mem) != 0) {
 		free(body);

@@ -363,6 +363,7 @@ static const char *const help_lines[] = {
 	"1 2 3 4 5 6            bump, first, next, best, worst, segregated",
 	"                       (comparing: add or drop that allocator)",
 	"+  -                   zoom in / out",
+	"f                      map the part reached, or the whole heap",
 	"\xe2\x86\x91  \xe2\x86\x93  PgUp  PgDn       scroll the zoomed map",
 	"?                      this help",
 	"",
@@ -372,7 +373,7 @@ static const char *const help_lines[] = {
 	"\xe2\x96\xb6 marks the block the step was about.",
 };
 
-#define HELP_KEYS 18   /* help_lines up to the blank line */
+#define HELP_KEYS 19   /* help_lines up to the blank line */
 
 void draw_help(struct ctx *x)
 {
@@ -469,10 +470,14 @@ void layout_draw(struct frame *f, const struct session *s, struct view *v)
 	int map_width = W - side - (side ? 1 : 0) - label - 1, left_w = W - side - (side ? 1 : 0);
 	/* Tall screens keep two rows for the timeline; others give it what the map leaves. */
 	int reserve = wide && H >= 34 ? 2 : 0;
-	map_geometry(&x, map_top, label, map_end - map_top - reserve, map_width);
-	char cs[32], rs[32], title[128];
+	map_geometry(&x, map_top, label, map_end - map_top - reserve, map_width, map_extent(&s, 1, v->whole));
+	char cs[32], rs[32], es[32], hs[32], title[192];
 	struct map_geom *g = &v->geom;
-	int tn = snprintf(title, sizeof title, "heap map: 1 cell = %s, %s a row",
+	int tn = snprintf(title, sizeof title, "heap map: ");
+	if (g->extent < x.c->size)   /* first, as what a narrow heading must not lose */
+		tn += snprintf(title + tn, sizeof title - (size_t)tn, "the first %s of %s (f: all), ",
+			explain_size(es, sizeof es, g->extent), explain_size(hs, sizeof hs, x.c->size));
+	tn += snprintf(title + tn, sizeof title - (size_t)tn, "1 cell = %s, %s a row",
 		explain_size(cs, sizeof cs, g->cell), explain_size(rs, sizeof rs, g->cell * (uint64_t)g->cols));
 	if (g->total > (unsigned long)g->rows)
 		snprintf(title + tn, sizeof title - (size_t)tn, ", rows %lu-%lu of %lu", g->first + 1,

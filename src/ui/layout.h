@@ -58,6 +58,7 @@ struct map_geom {
 	uint64_t cell;        /* bytes per cell */
 	unsigned long first;  /* first map row shown (scroll) */
 	unsigned long total;  /* map rows in all */
+	uint64_t extent;      /* bytes from the base the map covers (map_extent) */
 };
 
 /* The compare view shows at most this many allocators. */
@@ -89,6 +90,7 @@ struct view {
 	enum timeline_mode timeline;
 	bool prompting;       /* reading ": N" */
 	bool too_small;       /* the last frame asked for a larger terminal: keys but q wait */
+	bool whole;           /* f: the map spans the whole heap, even what no step reaches */
 	char prompt[24];
 	char message[256];    /* shown in the key bar until the next key */
 	struct map_geom geom; /* filled in by layout_draw (the first strip's map) */
@@ -117,6 +119,12 @@ char *frame_row(const struct frame *f, int r, char *buf, size_t len);
 
 /* The block a screen cell of the map shows (its address), or HEAP_NO_ADDR. */
 uint64_t layout_hit(const struct session *s, const struct view *v, int row, int col);
+
+/* The bytes from the heap's base that a map of these sessions covers: the whole
+ * heap, or, when no step of any of them reaches past an eighth of it (a recorded
+ * program's heap, sized for the sum of its blocks), what their steps reach, a little
+ * rounded up; with whole set, always the heap. */
+uint64_t map_extent(const struct session *const *ss, unsigned n, bool whole);
 
 /* The block the last step was about (the one ▶ marks), or HEAP_NO_ADDR. */
 uint64_t layout_primary(const struct heap_record *r);

@@ -31,22 +31,40 @@ static uint64_t fit_cell(uint64_t size, uint64_t n)
 	return cell;
 }
 
+uint64_t map_extent(const struct session *const *ss, unsigned n, bool whole)
+{
+	uint64_t size = ss[0]->config.size, top = 0;
+	for (unsigned i = 0; i < n; i++)
+		for (unsigned long k = 0; k < ss[i]->nbuckets; k++)
+			if (ss[i]->buckets[k].footprint > top)
+				top = ss[i]->buckets[k].footprint;
+	/* A lesson's heap is the lesson: only a heap mostly never reached (a recorded
+	 * program's, sized for the sum of its blocks) is cut, to what the steps reach
+	 * rounded up by an eighth of its leading power of two. */
+	if (whole || top == 0 || top > size / 8)
+		return size;
+	uint64_t unit = 1;
+	while (unit <= top / 16)
+		unit <<= 1;
+	return (top + unit - 1) / unit * unit;
+}
+
 /* Sets x->v->geom for a map area of rows x width at (top, left). */
-void map_geometry(struct ctx *x, int top, int left, int rows, int width)
+void map_geometry(struct ctx *x, int top, int left, int rows, int width, uint64_t extent)
 {
 	struct map_geom *g = &x->v->geom;
 	int cols = width >= 16 ? width - width % 8 : width;
 	if (cols < 1)
 		cols = 1;
-	uint64_t cell = fit_cell(x->c->size, (uint64_t)rows * (uint64_t)cols);
+	uint64_t cell = fit_cell(extent, (uint64_t)rows * (uint64_t)cols);
 	unsigned z = 0;
 	for (; z < x->v->zoom && cell > 1; z++)
 		cell >>= 1;
 	x->v->zoom = z;   /* no deeper than one byte a cell, whatever the window was */
-	uint64_t ncells = (x->c->size + cell - 1) / cell;
+	uint64_t ncells = (extent + cell - 1) / cell;
 	unsigned long total = (unsigned long)((ncells + (uint64_t)cols - 1) / (uint64_t)cols);
 	*g = (struct map_geom){ .top = top, .left = left, .cols = cols, .cell = cell, .total = total,
-		.row_step = 1 };
+		.row_step = 1, .extent = extent };
 	/* Room to spare: an address row under every map row. */
 	if (total * 2 <= (unsigned long)rows)
 		g->row_step = 2;
@@ -164,7 +182,7 @@ void draw_map(struct ctx *x)
 	struct map_geom *g = &x->v->geom;
 	/* Offsets from base fit 64 bits (the heap is at most 1 TiB); addresses near the
 	 * top of the address space would not, past the heap's end. */
-	const uint64_t base = x->c->base, size = x->c->size;
+	const uint64_t base = x->c->base, size = g->extent;
 	uint64_t row_bytes = g->cell * (uint64_t)g->cols;
 	uint64_t off0 = row_bytes * g->first, off1 = off0 + row_bytes * (uint64_t)g->rows;
 	if (off1 > size)
@@ -367,10 +385,10 @@ uint64_t layout_hit(const struct session *s, const struct view *v, int row, int 
 	if (mrow >= (unsigned long)g->rows)
 		return HEAP_NO_ADDR;
 	uint64_t off = ((g->first + mrow) * (uint64_t)g->cols + (uint64_t)(col - g->left)) * g->cell;
-	if (off >= s->config.size)
+	if (off >= g->extent)
 		return HEAP_NO_ADDR;
 	uint64_t a0 = s->config.base + off;
-	uint64_t a1 = s->config.base + (off + g->cell < s->config.size ? off + g->cell : s->config.size);
+	uint64_t a1 = s->config.base + (off + g->cell < g->extent ? off + g->cell : g->extent);
 	/* The block the cell shows, by the map's own rule. */
 	uint64_t primary = layout_primary(heap_last(s->h));
 	size_t cursor = 0;
