@@ -131,15 +131,26 @@ static void check_accepted(const struct trace *t)
 	}
 }
 
+/* A heap restored from a snapshot of h (which leaves the trees out) into a new one. */
+static heap *restored(const heap *h, const struct heap_config *config)
+{
+	heap *snap = heap_snapshot(h), *twin = heap_new(config, 1);
+	if (!snap || !twin || heap_copy(twin, snap) < 0)
+		fail("heap_snapshot", NULL);
+	heap_free(snap);
+	return twin;
+}
+
 /* Replays the whole trace under config: every step taken and checked, each step's
- * --batch line printed; half way, a clone must go on exactly as the heap does. */
+ * --batch line printed; half way, a clone (or, every other trace, a restored
+ * snapshot) must go on exactly as the heap does. */
 static void replay(const struct trace *t, const struct heap_config *config, FILE *out)
 {
 	heap *h = heap_new(config, t->nids), *twin = NULL;
 	if (!h)
 		fail("heap_new refused a valid configuration", heap_config_error(config));
 	for (unsigned long i = 0; i < t->nops; i++) {
-		if (i == t->nops / 2 && !(twin = heap_clone(h)))
+		if (i == t->nops / 2 && !(twin = t->nops % 2 ? restored(h, config) : heap_clone(h)))
 			fail("heap_clone", NULL);
 		must_step(h, &t->ops[i]);
 		report_batch_line(out, h, t);

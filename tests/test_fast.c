@@ -8,6 +8,9 @@
  *
  * Every policy, order and coalescing setting, under three geometries. Traces are
  * seeded: a failure names its configuration, seed and step, and replays alike.
+ * Snapshots (heap_snapshot, without the trees) restored by heap_copy must go on as
+ * the heaps they were taken of.
+ *
  * DIVAVIZ_FAST_TRACES=N runs N traces per configuration instead of 12, and
  * DIVAVIZ_FAST_SEED=S other traces than the default ones.
  */
@@ -446,6 +449,143 @@ START_TEST(copy_grows_and_crosses_engines)
 }
 END_TEST
 
+/* ---- snapshots: heaps without their trees, which heap_copy builds again ---- */
+
+#define KEPT 4
+
+/* A snapshot and a clone of the same heap at the same step. */
+struct kept {
+	heap *snap, *clone;
+	unsigned long step;
+};
+
+static void forget(struct kept *k)
+{
+	heap_free(k->snap);
+	heap_free(k->clone);
+	*k = (struct kept){ 0 };
+}
+
+/* Keeps a snapshot of h (now and then a snapshot of that snapshot), which must be
+ * smaller than a clone when the engine keeps trees, and sound. */
+static void keep(const struct where *w, struct kept *k, const heap *h, uint64_t *pick)
+{
+	forget(k);
+	k->clone = heap_clone(h);
+	k->snap = heap_snapshot(h);
+	k->step = w->step;
+	ck_assert_msg(k->clone && k->snap, "out of memory");
+	if (below(pick, 4) == 0) {
+		heap *again = heap_snapshot(k->snap);
+		ck_assert_ptr_nonnull(again);
+		ck_assert_uint_eq(heap_bytes(again), heap_bytes(k->snap));
+		heap_free(k->snap);
+		k->snap = again;
+	}
+	if (!heap_config_of(h)->reference && heap_bytes(k->snap) >= heap_bytes(k->clone))
+		ck_abort_msg("config %d, seed %llu, step %lu: a snapshot of %zu bytes, a clone of %zu",
+			w->config, (unsigned long long)w->seed, w->step, heap_bytes(k->snap),
+			heap_bytes(k->clone));
+	char msg[160];
+	if (heap_check(k->snap, msg, sizeof msg))
+		ck_abort_msg("step %lu: the snapshot: %s", w->step, msg);
+}
+
+/* Restores k into r, a heap in another state (or, now and then, a new small heap of
+ * another configuration: the copy grows it), which must show what the clone shows;
+ * then r replays the steps since, up to h's, and must show what h shows. */
+static heap *restore(const struct where *w, heap *r, const struct kept *k, const heap *h,
+	const struct heap_op *ops, const struct heap_config *other, uint64_t *pick)
+{
+	if (below(pick, 3) == 0) {
+		heap_free(r);
+		r = t_heap(other, 1 + (uint32_t)below(pick, 64));
+	}
+	if (heap_copy(r, k->snap) < 0)
+		ck_abort_msg("heap_copy: out of memory");
+	char msg[160];
+	if (heap_check(r, msg, sizeof msg))
+		ck_abort_msg("step %lu: restored from step %lu: %s", w->step, k->step, msg);
+	struct where then = { w->config, w->seed, k->step };
+	same_records(&then, k->clone, r);
+	same_views(&then, k->clone, r);
+	for (unsigned long step = k->step + 1; step <= w->step; step++)
+		if (heap_step(r, &ops[step]) < 0)
+			ck_abort_msg("restored from step %lu: %s", k->step, heap_error(r));
+	same_records(w, h, r);
+	same_views(w, h, r);
+	return r;
+}
+
+/* Loop index _i: the configuration, each engine alone. Snapshots are taken at random
+ * steps and restored at others into a heap in another state (most often the one
+ * that holds the last restore, which has since gone on beside the original: the
+ * copy then reuses its memory, larger or smaller than the snapshot needs), which
+ * catches up with the original and then steps beside it, showing the same after
+ * every step. */
+START_TEST(snapshots_restore_alike)
+{
+	for (int reference = 0; reference < 2; reference++) {
+		struct heap_config c = config_for(_i, reference);
+		struct heap_config other = config_for((int)NCONFIGS - 1 - _i, _i % 2 == 0);
+		for (unsigned t = 0; t < 4; t++) {
+			uint64_t seed = (uint64_t)_i * 1000000 + 700000 + t, state = seed, pick = ~seed;
+			heap *heaps[2] = { t_heap(&c, NIDS), t_heap(&other, 1 + t % 64) };
+			struct kept kept[KEPT] = { { 0 } };
+			struct heap_op ops[STEPS + 1];
+			struct ids ids = { .state = { ID_GONE_ } };
+			struct where w = { _i, seed, 0 };
+			int n = 1;
+			for (w.step = 1; w.step <= STEPS; w.step++) {
+				ops[w.step] = random_op(&state, &ids, c.size);
+				step_all(heaps, n, &ops[w.step], &ids);
+				if (n == 2) {
+					same_records(&w, heaps[0], heaps[1]);
+					same_views(&w, heaps[0], heaps[1]);
+				}
+				if (w.step == 1 || below(&pick, 8) == 0)
+					keep(&w, &kept[below(&pick, KEPT)], heaps[0], &pick);
+				struct kept *k = &kept[below(&pick, KEPT)];
+				if (k->snap && below(&pick, 12) == 0) {
+					heaps[1] = restore(&w, heaps[1], k, heaps[0], ops, &other, &pick);
+					n = 2;
+				}
+			}
+			for (int k = 0; k < KEPT; k++)
+				forget(&kept[k]);
+			heap_free(heaps[0]);
+			heap_free(heaps[1]);
+		}
+	}
+}
+END_TEST
+
+/* A snapshot serves as a source only: heap_step refuses it, and a copy from it is a
+ * heap like the original. */
+START_TEST(snapshot_is_a_source)
+{
+	for (int reference = 0; reference < 2; reference++) {
+		heap *h = busy(reference), *s = heap_snapshot(h), *dst = t_heap(NULL, 2);
+		ck_assert_ptr_nonnull(s);
+		ck_assert_int_eq(heap_check(s, NULL, 0), 0);
+		ck_assert_int_eq(heap_copy(dst, s), 0);
+		ck_assert_str_eq(t_blocks(dst), t_blocks(h));
+		replay_alike(h, dst, 20 + (uint64_t)reference);
+		/* The reference engine's snapshot is a clone, which may step. */
+		struct heap_op op = { .kind = OP_FREE, .id = 1 };
+		unsigned long steps = heap_steps(s);
+		ck_assert_int_eq(heap_step(s, &op) < 0, !reference);
+		if (!reference) {
+			ck_assert_ptr_nonnull(strstr(heap_error(s), "snapshot"));
+			ck_assert_uint_eq(heap_steps(s), steps);
+		}
+		heap_free(h);
+		heap_free(s);
+		heap_free(dst);
+	}
+}
+END_TEST
+
 Suite *fast_suite(void)
 {
 	Suite *s = suite_create("fast");
@@ -460,6 +600,11 @@ Suite *fast_suite(void)
 	tc = tcase_create("Copy");
 	tcase_add_test(tc, copy_reuses_memory);
 	tcase_add_test(tc, copy_grows_and_crosses_engines);
+	tcase_add_test(tc, snapshot_is_a_source);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("Snapshot");
+	tcase_set_timeout(tc, 30);
+	tcase_add_loop_test(tc, snapshots_restore_alike, 0, (int)NCONFIGS);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -13,12 +13,12 @@
  * each heap_block_list_pos are O(log n) (a free block's list position is a rank);
  * heap_prefetch is O(1); heap_block_walk and heap_list_next are O(1) per block or
  * entry, heap_block_each per slot of the engine's array (at most the most blocks the
- * heap has held); heap_check, heap_clone and heap_copy are O(n). So a caller that
- * shows a few list positions walks with heap_block_walk or heap_block_each and asks
- * for those alone, and a walk of every block costs O(n), not O(n log n). With
- * config.reference the engine is the plain one instead, whose steps walk the free
- * lists (and whose list positions cost O(n) once per step, then O(1) each): the same
- * results, for the tests to hold the other to.
+ * heap has held); heap_check, heap_clone, heap_snapshot and heap_copy are O(n). So
+ * a caller that shows a few list positions walks with heap_block_walk or
+ * heap_block_each and asks for those alone, and a walk of every block costs O(n),
+ * not O(n log n). With config.reference the engine is the plain one instead, whose
+ * steps walk the free lists (and whose list positions cost O(n) once per step, then
+ * O(1) each): the same results, for the tests to hold the other to.
  */
 #ifndef DIVAVIZ_HEAP_H
 #define DIVAVIZ_HEAP_H
@@ -159,8 +159,22 @@ void heap_free(heap *h);
 
 /* Makes dst an independent copy of src, as heap_clone would, reusing dst's memory
  * (it grows only what is too small). Returns 0, or -1 when out of memory: dst is then
- * unchanged. Both cost O(size of src): a few memcpys, no walk. */
+ * unchanged. Both cost O(size of src): a few memcpys, no walk; from a snapshot
+ * (heap_snapshot, below), also a walk of the free lists that builds the trees. dst
+ * is never a snapshot afterwards. */
 int heap_copy(heap *dst, const heap *src);
+
+/* A snapshot of h, for callers that keep many copies: the indexed engine's copy
+ * without its trees (the node arrays, half or more of a heap's memory under best- and
+ * worst-fit), which are derived data; under best- and worst-fit it keeps the size
+ * tree's order of the free entries instead (4 bytes an entry, 12 unless the order is
+ * addr). The reference engine keeps no trees: its snapshot is heap_clone's. A
+ * snapshot serves only as heap_copy's source (and heap_snapshot's), and for
+ * heap_bytes, heap_check (which then checks all but the trees) and heap_free;
+ * heap_step refuses it. heap_copy(dst, snapshot) builds dst's trees again in O(n),
+ * n the free entries, on top of its copies: dst is then the heap heap_copy from h
+ * would make, and every later step shows the same. NULL when out of memory. */
+heap *heap_snapshot(const heap *h);
 
 /* The bytes of memory the heap holds (its node arrays included), for callers that
  * keep many copies. */

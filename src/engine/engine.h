@@ -117,6 +117,11 @@ struct heap {
 	bool positions_valid;
 	bool oom;                   /* a node could not be allocated */
 	char error[200];
+	/* heap_snapshot's: an indexed heap without its node arrays (nodes[] NULL), which
+	 * heap_copy builds again from the lists and from these. */
+	bool snapshot;
+	uint32_t *sized;            /* by_size: the general list's entries, in size-tree order */
+	uint64_t *sized_keys;       /* and their order keys (NULL under addr order: the address) */
 };
 
 /* What a scan of the general list found. */
@@ -180,6 +185,14 @@ uint32_t tree_fit(const struct heap *h, uint32_t root, uint64_t need, unsigned l
 uint32_t tree_fit_from(const struct heap *h, uint32_t b, uint64_t need);
 uint32_t tree_lower_bound(const struct heap *h, uint64_t size, unsigned long *below);
 uint32_t tree_last(const struct heap *h, uint32_t root, enum tree_kind t);
+uint32_t tree_first(const struct heap *h, uint32_t root, enum tree_kind t);
+uint32_t tree_after(const struct heap *h, enum tree_kind t, uint32_t b); /* in-order next */
+void tree_build_add(struct heap *h, enum tree_kind t, uint32_t *top, uint32_t b, uint64_t aux);
+uint32_t tree_build_root(struct heap *h, enum tree_kind t, uint32_t top);
+
+/* snapshot.c: heaps without their trees */
+int snapshot_save_sizes(struct heap *s, const struct heap *h);
+void snapshot_build_trees(struct heap *h, const struct heap *s);
 
 /* freelist.c: what the free-list policies share */
 void search_scan(const struct heap *h, uint32_t start, uint64_t need,

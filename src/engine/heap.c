@@ -147,15 +147,18 @@ static void copy_items(void *dst, const void *src, uint32_t n, size_t size)
 		memcpy(dst, src, n * size);
 }
 
-/* Grows what is too small (to src's capacity), then copies the slots in use: those
- * above nblocks and nspans were never written. The reference engine's positions are
- * a cache, rebuilt when next asked for. Each array's capacity is raised only once it
- * has grown, so dst stays whole when a later one fails. */
-int heap_copy(heap *dst, const heap *src)
+/* Makes dst a copy of src, with the trees when `trees` (else it is a snapshot's
+ * base). Grows what is too small (to src's capacity), then copies the slots in use:
+ * those above nblocks and nspans were never written. The trees come from src's
+ * nodes, or are built from src's lists when src is a snapshot. The reference
+ * engine's positions are a cache, rebuilt when next asked for. Each array's capacity
+ * is raised only once it has grown, so dst stays whole when a later one fails. */
+static int copy_into(heap *dst, const heap *src, bool trees)
 {
 	bool cache = !src->indexed;
+	bool wanted[2] = { [TREE_LIST] = trees && src->indexed, [TREE_SIZE] = trees && src->by_size };
 	if (dst->capacity < src->nblocks || (cache && !dst->positions) ||
-		(src->indexed && !dst->nodes[TREE_LIST]) || (src->by_size && !dst->nodes[TREE_SIZE])) {
+		(wanted[TREE_LIST] && !dst->nodes[TREE_LIST]) || (wanted[TREE_SIZE] && !dst->nodes[TREE_SIZE])) {
 		/* What src uses, not what it has room for: a snapshot holds no slack, and
 		 * a heap copied into grows again as its steps need. */
 		uint32_t capacity = src->nblocks > dst->capacity ? src->nblocks : dst->capacity;
@@ -163,7 +166,7 @@ int heap_copy(heap *dst, const heap *src)
 		if (!blocks)
 			return -1;
 		dst->blocks = blocks;
-		if (!nodes_grow(dst->nodes, src->indexed, src->by_size, capacity))
+		if (!nodes_grow(dst->nodes, wanted[TREE_LIST], wanted[TREE_SIZE], capacity))
 			return -1;
 		if (cache) {
 			unsigned long *positions = regrown(dst->positions, capacity * sizeof *positions);
@@ -192,10 +195,12 @@ int heap_copy(heap *dst, const heap *src)
 		dst->positions = NULL;
 	}
 	for (int t = TREE_LIST; t <= TREE_SIZE; t++)
-		if (t == TREE_LIST ? !src->indexed : !src->by_size) {
+		if (!wanted[t]) {
 			free(dst->nodes[t]);     /* nor has a heap without the tree */
 			dst->nodes[t] = NULL;
 		}
+	free(dst->sized);                /* dst is a snapshot no longer */
+	free(dst->sized_keys);
 	heap keep = *dst;
 	*dst = *src;
 	dst->blocks = keep.blocks;
@@ -208,13 +213,27 @@ int heap_copy(heap *dst, const heap *src)
 	dst->span_capacity = keep.span_capacity;
 	dst->id_block = keep.id_block;
 	dst->id_capacity = keep.id_capacity;
+	dst->snapshot = false;
+	dst->sized = NULL;
+	dst->sized_keys = NULL;
 	copy_items(dst->blocks, src->blocks, src->nblocks, sizeof *src->blocks);
+	copy_items(dst->spans, src->spans, src->nspans, sizeof *src->spans);
+	copy_items(dst->id_block, src->id_block, src->nids, sizeof *src->id_block);
+	if (!trees || !src->indexed)
+		return 0;
+	if (src->snapshot) {
+		snapshot_build_trees(dst, src);
+		return 0;
+	}
 	for (int t = TREE_LIST; t <= TREE_SIZE; t++)
 		if (src->nodes[t])
 			copy_items(dst->nodes[t], src->nodes[t], src->nblocks, sizeof *src->nodes[t]);
-	copy_items(dst->spans, src->spans, src->nspans, sizeof *src->spans);
-	copy_items(dst->id_block, src->id_block, src->nids, sizeof *src->id_block);
 	return 0;
+}
+
+int heap_copy(heap *dst, const heap *src)
+{
+	return copy_into(dst, src, true);
 }
 
 heap *heap_clone(const heap *h)
@@ -229,13 +248,30 @@ heap *heap_clone(const heap *h)
 	return c;
 }
 
+/* The reference engine keeps no trees: its snapshot is a clone. */
+heap *heap_snapshot(const heap *h)
+{
+	heap *s = calloc(1, sizeof *s);
+	if (!s)
+		return NULL;
+	if (copy_into(s, h, !h->indexed) < 0 ||
+		(h->by_size && snapshot_save_sizes(s, h) < 0)) {
+		heap_free(s);
+		return NULL;
+	}
+	s->snapshot = h->indexed;
+	return s;
+}
+
 size_t heap_bytes(const heap *h)
 {
 	return sizeof *h + (size_t)h->capacity * sizeof *h->blocks +
 		(h->nodes[TREE_LIST] ? (size_t)h->capacity * sizeof *h->nodes[TREE_LIST] : 0) +
 		(h->nodes[TREE_SIZE] ? (size_t)h->capacity * sizeof *h->nodes[TREE_SIZE] : 0) +
 		(h->positions ? (size_t)h->capacity * sizeof *h->positions : 0) +
-		(size_t)h->span_capacity * sizeof *h->spans + (size_t)h->id_capacity * sizeof *h->id_block;
+		(size_t)h->span_capacity * sizeof *h->spans + (size_t)h->id_capacity * sizeof *h->id_block +
+		(h->sized ? (size_t)h->lists[0].length * sizeof *h->sized : 0) +
+		(h->sized_keys ? (size_t)h->lists[0].length * sizeof *h->sized_keys : 0);
 }
 
 void heap_free(heap *h)
@@ -248,6 +284,8 @@ void heap_free(heap *h)
 	free(h->positions);
 	free(h->spans);
 	free(h->id_block);
+	free(h->sized);
+	free(h->sized_keys);
 	free(h);
 }
 
@@ -396,6 +434,8 @@ int heap_step(heap *h, const struct heap_op *op)
 {
 	struct heap_record *r = &h->record;
 	unsigned long step = h->steps + 1;
+	if (h->snapshot)
+		return heap_set_error(h, "step %lu: a snapshot does not step (heap_copy it first)", step);
 	if (refuse(h, op, step) < 0)
 		return -1;
 	if (!reserve(h))

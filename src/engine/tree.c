@@ -169,6 +169,63 @@ uint32_t tree_last(const struct heap *h, uint32_t root, enum tree_kind t)
 	return b;
 }
 
+uint32_t tree_first(const struct heap *h, uint32_t root, enum tree_kind t)
+{
+	uint32_t b = root;
+	if (b != NIL)
+		while (cnode(h, t, b)->left != NIL)
+			b = cnode(h, t, b)->left;
+	return b;
+}
+
+/* ---- building a tree whole, from its in-order walk (a restored snapshot) ---- */
+
+/* b's count, and in a tree that keeps them its maximum, from its children's. */
+static void pull_figures(struct heap *h, enum tree_kind t, uint32_t b)
+{
+	struct tree_node *x = node(h, t, b);
+	x->count = 1 + count_of(h, t, x->left) + count_of(h, t, x->right);
+	if (keeps_maxima(h, t))
+		pull_max(h, b);
+}
+
+/* Adds b after every entry added so far, with its order key `aux` (size tree; the
+ * list tree's is b's size): O(1) amortized, so a tree of n entries costs O(n), not
+ * the O(n log n) of n inserts. The tree built so far is whole but for its right
+ * spine, which runs from *top (the last entry added) up the up links. The spine's
+ * nodes of lower priority than b's leave it, their subtrees complete, so their
+ * figures are worked out; the highest of them becomes b's left child, and b the
+ * right child of the first that stays (ties stay above, as a parent may not rank
+ * below its child). With distinct priorities the tree is the one the inserts
+ * would make: a treap is its in-order walk and its priorities. */
+void tree_build_add(struct heap *h, enum tree_kind t, uint32_t *top, uint32_t b, uint64_t aux)
+{
+	uint32_t prio = tree_priority(b), below = NIL, x = *top;
+	while (x != NIL && tree_priority(x) < prio) {
+		pull_figures(h, t, x);
+		below = x;
+		x = cnode(h, t, x)->up;
+	}
+	*node(h, t, b) = (struct tree_node){ .up = x, .left = below, .right = NIL, .count = 1,
+		.size = h->blocks[b].size, .aux = aux };
+	if (below != NIL)
+		node(h, t, below)->up = b;
+	if (x != NIL)
+		node(h, t, x)->right = b;
+	*top = b;
+}
+
+/* Ends a build: the spine's figures, from the bottom up. Returns the root. */
+uint32_t tree_build_root(struct heap *h, enum tree_kind t, uint32_t top)
+{
+	uint32_t root = NIL;
+	for (; top != NIL; top = cnode(h, t, top)->up) {
+		pull_figures(h, t, top);
+		root = top;
+	}
+	return root;
+}
+
 /* List tree: b goes in between the entries prev and at, neighbours in the list (NIL
  * at the ends). Its leaf is at's free left link when at has one, else prev's right
  * link, which is then free: prev is the last of at's left subtree, or the last entry
@@ -232,6 +289,11 @@ static uint32_t neighbour(const struct heap *h, enum tree_kind t, uint32_t b, bo
 		p = cnode(h, t, p)->up;
 	}
 	return p;
+}
+
+uint32_t tree_after(const struct heap *h, enum tree_kind t, uint32_t b)
+{
+	return neighbour(h, t, b, false);
 }
 
 /* Size tree: b's size (or key) changed. It moves only when it has passed its

@@ -1,6 +1,6 @@
 /*
  * session.c - replay with snapshots: forward by heap_step, backward by restoring a
- * heap_clone and replaying the few steps after it.
+ * heap_snapshot and replaying the few steps after it.
  */
 #include <limits.h>
 #include <stdio.h>
@@ -98,7 +98,7 @@ static int out_of_memory(struct session *s)
 static int start(struct session *s)
 {
 	heap *h = heap_new(&s->config, s->t->nids);
-	heap *snap = h ? heap_clone(h) : NULL;
+	heap *snap = h ? heap_snapshot(h) : NULL;
 	if (!snap) {
 		heap_free(h);
 		return out_of_memory(s);
@@ -181,7 +181,7 @@ static int forward(struct session *s)
 	unsigned long k = s->step / SNAP_UNIT;
 	if (first && s->step % SNAP_UNIT == 0 && s->step - s->last_snap >= s->every && !s->snaps[k]) {
 		/* A snapshot is a shortcut, not a need: without memory for it, go on. */
-		if ((s->snaps[k] = heap_clone(s->h))) {
+		if ((s->snaps[k] = heap_snapshot(s->h))) {
 			size_t bytes = heap_bytes(s->snaps[k]);
 			s->snap_totals[k] = s->totals;
 			s->snap_bytes += bytes;
@@ -205,7 +205,8 @@ int session_goto(struct session *s, unsigned long n)
 	while (k > 0 && !s->snaps[k])
 		k--;
 	if (n < s->step || k * SNAP_UNIT > s->step) {
-		/* Into the current heap's own memory: no allocation once it is large enough. */
+		/* Into the current heap's own memory: no allocation once it is large enough;
+		 * the copy builds the trees the snapshot left out. */
 		if (heap_copy(s->h, s->snaps[k]) < 0)
 			return out_of_memory(s);
 		s->step = k * SNAP_UNIT;

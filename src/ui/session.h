@@ -3,12 +3,12 @@
  * any other step, backwards included.
  *
  * Pure engine code (no curses). Going back restores the nearest earlier snapshot (a
- * heap_clone taken every `every` steps on the way forward) and replays from there,
- * so the heap at step N is always the one a straight replay makes: the screen after
- * stepping back is the screen first shown at that step. The snapshots may hold 96
- * bytes a trace operation (32 MiB at least); past that the one whose going leaves
- * the shortest gap goes, so memory stays bounded and jumps replay as few steps as
- * it allows.
+ * heap_snapshot, the heap without its trees, taken every `every` steps on the way
+ * forward; restoring it builds them again) and replays from there, so the heap at
+ * step N is always the one a straight replay makes: the screen after stepping back
+ * is the screen first shown at that step. The snapshots may hold 96 bytes a trace
+ * operation (32 MiB at least); past that the one whose going leaves the shortest gap
+ * goes, so memory stays bounded and jumps replay as few steps as it allows.
  *
  * Every step replayed also leaves what the timeline and the compare view need of
  * it: its outcome (where an allocation went) and its metrics, folded into at most
