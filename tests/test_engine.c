@@ -169,11 +169,13 @@ START_TEST(one_byte_remainder_stays)
 }
 END_TEST
 
-/* Five holes 5,30,10,30,20 (addr order) in a 200-byte heap. */
-static heap *holes(enum heap_policy p, enum heap_order o)
+/* Five holes 5,30,10,30,20 (addr order) in a 200-byte heap, on the indexed engine
+ * or the reference. */
+static heap *holes_in(enum heap_policy p, enum heap_order o, bool reference)
 {
 	struct heap_config cfg = t_ostep(p, o, true);
 	cfg.size = 200;
+	cfg.reference = reference;
 	heap *h = t_heap(&cfg, 20);
 	static const uint64_t sizes[] = { 5, 1, 30, 1, 10, 1, 30, 1, 20, 1 };
 	for (uint32_t i = 0; i < 10; i++)
@@ -181,6 +183,11 @@ static heap *holes(enum heap_policy p, enum heap_order o)
 	for (uint32_t i = 0; i < 10; i += 2)
 		t_free(h, i);
 	return h;
+}
+
+static heap *holes(enum heap_policy p, enum heap_order o)
+{
+	return holes_in(p, o, false);
 }
 
 START_TEST(first_fit_takes_first_large_enough)
@@ -589,15 +596,7 @@ END_TEST
 START_TEST(lean_walk_asks_positions_alone)
 {
 	for (int reference = 0; reference < 2; reference++) {
-		struct heap_config cfg = t_ostep(POLICY_FIRST, ORDER_LIFO, true);
-		cfg.size = 200;
-		cfg.reference = reference;
-		heap *h = t_heap(&cfg, 20);
-		static const uint64_t sizes[] = { 5, 1, 30, 1, 10, 1, 30, 1, 20, 1 };
-		for (uint32_t i = 0; i < 10; i++)
-			t_alloc(h, i, sizes[i]);
-		for (uint32_t i = 0; i < 10; i += 2)
-			t_free(h, i);
+		heap *h = holes_in(POLICY_FIRST, ORDER_LIFO, reference);
 		unsigned long want[] = { 5, 0, 4, 0, 3, 0, 2, 0, 1, 0, 6 };
 		size_t at = 0, cursor = 0, full = 0;
 		struct heap_block b, n;

@@ -52,6 +52,15 @@ static void dir_remove(void)
 }
 
 /* xmllint --xpath expr file: what it prints. */
+/* Writes text to the file at path, whole. */
+static void write_text(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_int_ge(fputs(text, f), 0);
+	ck_assert_int_eq(fclose(f), 0);
+}
+
 static char *xpath(const char *file, const char *expr)
 {
 	const char *argv[] = { "xmllint", "--xpath", expr, file, NULL };
@@ -189,10 +198,7 @@ START_TEST(svg_pointers_and_escapes)
 	char odd[128], out[128];
 	snprintf(odd, sizeof odd, "%s/\xe9\x1b.trc", dir);
 	snprintf(out, sizeof out, "%s/odd.svg", dir);
-	FILE *f = fopen(odd, "w");
-	ck_assert_ptr_nonnull(f);
-	fputs("alloc A 10\nnote \"a \xef\xbf\xbe b\"\nfree A\n", f);
-	fclose(f);
+	write_text(odd, "alloc A 10\nnote \"a \xef\xbf\xbe b\"\nfree A\n");
 	r = run(NULL, "--export=svg", "-o", out, odd, NULL);
 	ck_assert_msg(r.status == 0, "status %d: %s", r.status, r.err);
 	run_free(&r);
@@ -372,10 +378,7 @@ START_TEST(svg_fits_what_steps_reach)
 	char trc[128], svg[128];
 	snprintf(trc, sizeof trc, "%s/fit.trc", dir);
 	snprintf(svg, sizeof svg, "%s/fit.svg", dir);
-	FILE *f = fopen(trc, "w");
-	ck_assert_ptr_nonnull(f);
-	fputs("heap 1M\nalloc a 1000\nalloc b 3000\nfree a\nalloc c 500\n", f);
-	ck_assert_int_eq(fclose(f), 0);
+	write_text(trc, "heap 1M\nalloc a 1000\nalloc b 3000\nfree a\nalloc c 500\n");
 	struct run r = run(NULL, "--export=svg", "--step=4", "-o", svg, trc, NULL);
 	ck_assert_msg(r.status == 0, "status %d: %s", r.status, r.err);
 	run_free(&r);
