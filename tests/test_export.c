@@ -209,6 +209,25 @@ START_TEST(svg_pointers_and_escapes)
 	char *note = xpath(out, "//*[local-name()='text'][@class='note']/text()");
 	ck_assert_str_eq(note, "note: a \xef\xbf\xbd b\n");
 	free(note);
+
+	/* A title-less trace is titled by its file name, which nobody checks as UTF-8:
+	 * a name too long for a line and all stray continuation bytes still wraps (it
+	 * once looped for ever), each byte drawn as U+FFFD. */
+	char name[300];
+	int k = snprintf(name, sizeof name, "%s/x", dir);
+	for (int i = 0; i < 100; i++)
+		name[k++] = '\xbf';
+	snprintf(name + k, sizeof name - (size_t)k, ".trc");
+	write_text(name, "heap 1K\nalloc a 8\n");
+	r = run(NULL, "--export=svg", "-o", out, name, NULL);
+	ck_assert_msg(r.status == 0, "status %d: %s", r.status, r.err);
+	run_free(&r);
+	v = t_spawn(lint, NULL, NULL);
+	ck_assert_msg(v.status == 0, "not well-formed XML: %s", v.err);
+	t_run_free(&v);
+	char *heading = xpath(out, "//*[local-name()='text'][@class='title']/text()");
+	ck_assert_ptr_nonnull(strstr(heading, "\xef\xbf\xbd\xef\xbf\xbd"));
+	free(heading);
 	dir_remove();
 }
 END_TEST
@@ -391,8 +410,6 @@ START_TEST(svg_fits_what_steps_reach)
 	char *tail = xpath(svg, "//*[local-name()='rect'][@data-addr='0x00fb0']/@width");
 	ck_assert_str_eq(tail, " width=\"17.97\"\n");   /* 80 of the 4096 B over the 920 px bar */
 	free(tail);
-	unlink(trc);
-	unlink(svg);
 	dir_remove();
 }
 END_TEST

@@ -1445,6 +1445,10 @@ START_TEST(ascii_keybar_names_h_l)
 	open_app(&a, &t, -1, 0, true);
 	render(&a, 24, 80);
 	ck_assert(strncmp(rows_text[23], " h/l step  p play", 17) == 0);
+	bool press_l = false;
+	for (int r = 0; r < 24; r++)
+		press_l |= strstr(rows_text[r], "Press l to replay") != NULL;
+	ck_assert(press_l);
 	KEYS(&a, '>');
 	ck_assert_str_eq(a.v.message, "h/l and playback move 10 steps at a time");
 	app_free(&a);

@@ -194,8 +194,9 @@ static bool step_words(struct ctx *x, const struct session *const *ss, unsigned 
 	note[0] = '\0';
 	if (s->step == 0) {
 		snprintf(sentence, len, "Nothing is allocated yet: %s free in one block at %s. Press "
-			"\xe2\x86\x92 to replay the first operation, n to jump to the first step where the allocators differ.",
-			explain_size(sz, sizeof sz, x->c->size), explain_addr(a, sizeof a, x->c, x->c->base));
+			"%s to replay the first operation, n to jump to the first step where the allocators differ.",
+			explain_size(sz, sizeof sz, x->c->size), explain_addr(a, sizeof a, x->c, x->c->base),
+			x->v->ascii ? "l" : "\xe2\x86\x92");   /* ASCII would draw the arrow as '>', a key of its own */
 		return false;
 	}
 	compare_sentence(sentence, len, ss, n, &failed);
@@ -222,9 +223,10 @@ void layout_compare(struct frame *f, const struct session *const *ss, unsigned n
 	}
 
 	/* The step's text is measured first: the sentence, the note, the selected
-	 * block's details (Tab, a click) and, at the last step, the summary table always
-	 * show. The maps take what is left, and each allocator's own account of the
-	 * step the rows the maps cannot use. */
+	 * block's details (Tab, a click) and, at the last step, the summary table keep
+	 * their rows while every map keeps one (at 60x16 with four strips the text gets
+	 * two, the sentence's and the note's). The maps take what is left, and each
+	 * allocator's own account of the step the rows the maps cannot use. */
 	const struct session *s = ss[0];
 	char sentence[1024], note[1024], line[1024], a[32];
 	bool failed = step_words(&x[0], ss, n, sentence, sizeof sentence, note, sizeof note);

@@ -107,9 +107,13 @@ static double svg_wrap(FILE *out, double y, const char *cls, const char *s, int 
 				n--;
 			if (n == 0)
 				n = max;
-			/* never cut a UTF-8 sequence */
+			/* never cut a UTF-8 sequence; a run of continuation bytes with no start
+			 * (a file name is not checked as a title is) is cut anyway, so that
+			 * every line moves on */
 			while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
 				n--;
+			if (n == 0)
+				n = max;
 		}
 		memcpy(line, s, n);
 		line[n] = '\0';

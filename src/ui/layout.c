@@ -510,8 +510,8 @@ void layout_draw(struct frame *f, const struct session *s, struct view *v)
 	} else {
 		char sz[32];
 		snprintf(line, sizeof line, "Nothing is allocated yet: %s free in one block at %s. "
-			"Press \xe2\x86\x92 to replay the first operation.", explain_size(sz, sizeof sz, x.c->size),
-			explain_addr(a, sizeof a, x.c, x.c->base));
+			"Press %s to replay the first operation.", explain_size(sz, sizeof sz, x.c->size),
+			explain_addr(a, sizeof a, x.c, x.c->base), v->ascii ? "l" : "\xe2\x86\x92");
 	}
 	char detail[512], note[1024];
 	bool selected = v->selected != HEAP_NO_ADDR && selected_words(&x, detail, sizeof detail);
