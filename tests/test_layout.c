@@ -1513,14 +1513,18 @@ START_TEST(map_fits_what_steps_reach)
 		"coalescing \xc2\xb7 heap \xe2\x80\xa6");
 	KEYS(&a, 'c');
 	ck_assert_uint_eq(a.nstrips, 1);
+	a.v.message[0] = '\0';
 	render(&a, 24, 80);
 	ck_assert(strncmp(rows_text[2], "\xe2\x94\x80\xe2\x94\x80 heap map: the first 4096 B of 1024.0 KiB (f: all)", 56) == 0);
 	ck_assert(strncmp(rows_text[3], "0x00000 \xe2\x96\xb6" "c\xe2\x96\x88\xe2\x96\x88\xe2\x96\x88\xe2\x96\x88\xe2\x96\x88\xe2\x96\x88\xe2\x96\x88\xe2\x96\x88\xe2\x96\x88\xe2\x96\x88\xe2\x96\x88\xe2\x96\x88\xe2\x96\x88\xe2\x96\x88\xe2\x96\x88\xe2\x96\x88\xe2\x96\x88\xe2\x96\x88\xe2\x96\x88\xe2\x96\x88\xe2\x96\x88\xe2\x96\x88\xe2\x96\x88\xe2\x96\x88\xe2\x96\x88\xe2\x96\x88\xe2\x96\x88\xe2\x96\x88\xe2\x96\x88\xe2\x96\x88"
 		"1\xe2\x96\x91\xe2\x96\x91\xe2\x96\x91\xe2\x96\x91\xe2\x96\x91\xe2\x96\x91\xe2\x96\x91", 120) == 0);
+	ck_assert_str_eq(rows_text[23], " \xe2\x86\x90\xe2\x86\x92 step  p play  ? help  q quit  f whole heap  g/G first/last  : jump");
 	KEYS(&a, 'f');
 	ck_assert(a.v.whole);
 	ck_assert_str_eq(a.v.message, "the map shows the whole heap, 1024.0 KiB (f: what the steps reach)");
+	a.v.message[0] = '\0';
 	render(&a, 24, 80);
+	ck_assert_str_eq(rows_text[23], " \xe2\x86\x90\xe2\x86\x92 step  p play  ? help  q quit  f part used  g/G first/last  : jump");
 	ck_assert(strncmp(rows_text[2], "\xe2\x94\x80\xe2\x94\x80 heap map: 1 cell = ", 23) == 0);
 	ck_assert_uint_eq(a.v.geom.extent, 1 << 20);
 	KEYS(&a, 'f');

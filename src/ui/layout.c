@@ -331,15 +331,22 @@ void draw_keybar(struct ctx *x, int r, bool compare)
 	if (x->v->playing)
 		snprintf(status + sn, sizeof status - (size_t)sn, "playing %u/s ", view_speeds[x->v->speed]);
 	int sw = (int)strlen(status), col = 1;
-	for (size_t i = 0; i < nkeys; i++) {
+	/* A map cut to what the steps reach offers the whole heap right after quit, and
+	 * the whole heap (f) offers the cut back. */
+	bool cut = x->v->geom.extent && x->v->geom.extent < x->c->size, fit = cut || x->v->whole;
+	size_t after_quit = compare ? 5 : 4;
+	for (size_t k = 0; k < nkeys + fit; k++) {
+		size_t i = k < after_quit || !fit ? k : k - 1;
+		bool f_key = fit && k == after_quit;
 		/* ASCII would draw the arrows as "<>", which are keys of their own. */
-		const char *key = i == 0 && x->v->ascii ? "h/l" : keys[i][0];
-		int need = text_width(x, key) + 1 + (int)strlen(keys[i][1]);
+		const char *key = f_key ? "f" : i == 0 && x->v->ascii ? "h/l" : keys[i][0];
+		const char *what = f_key ? (cut ? "whole heap" : "part used") : keys[i][1];
+		int need = text_width(x, key) + 1 + (int)strlen(what);
 		if (col + need > w - sw - (sw ? 2 : 1))
 			break;
 		col += text(x, r, col, need, ST_KEY, key);
 		put(x, r, col++, ' ', ST_BAR);
-		col += text(x, r, col, w - col, ST_BAR, keys[i][1]);
+		col += text(x, r, col, w - col, ST_BAR, what);
 		col += 2;
 	}
 	if (sw)
