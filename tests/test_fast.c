@@ -8,18 +8,21 @@
  *
  * Every policy, order and coalescing setting, under three geometries. Traces are
  * seeded: a failure names its configuration, seed and step, and replays alike.
- * Snapshots (heap_snapshot, without the trees) restored by heap_copy must go on as
- * the heaps they were taken of.
+ * Snapshots (heap_snapshot, without the trees, the blocks packed) restored by
+ * heap_copy must hold a clone's block slots, field by field, and go on as the heaps
+ * they were taken of.
  *
  * DIVAVIZ_FAST_TRACES=N runs N traces per configuration instead of 12, and
  * DIVAVIZ_FAST_SEED=S other traces than the default ones.
  */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "suites.h"
 #include "testutil.h"
+#include "../src/engine/engine.h"
 
 #define NIDS 48
 #define STEPS 300
@@ -491,6 +494,29 @@ static void keep(const struct where *w, struct kept *k, const heap *h, uint64_t 
 		ck_abort_msg("step %lu: the snapshot: %s", w->step, msg);
 }
 
+/* r, restored from a snapshot, holds the clone's block slots: the same slots in use
+ * and on the unused chain (which decide the indexes of new blocks, and so the trees'
+ * priorities), each with the same fields its state reads. */
+static void same_slots(const struct where *w, const heap *clone, const heap *r)
+{
+	ck_assert_uint_eq(r->nblocks, clone->nblocks);
+	ck_assert_uint_eq(r->first, clone->first);
+	ck_assert_uint_eq(r->unused, clone->unused);
+	for (uint32_t b = 0; b < clone->nblocks; b++) {
+		const struct block *x = &clone->blocks[b], *y = &r->blocks[b];
+		bool used = x->state == BLOCK_USED, listed = x->state == BLOCK_FREE ||
+			x->state == BLOCK_SPARE, unused = x->state == BLOCK_UNUSED;
+		if (y->state != x->state || y->next != x->next ||
+			(!unused && (y->addr != x->addr || y->size != x->size ||
+				y->prev != x->prev || y->span != x->span)) ||
+			(unused && memcmp(x, y, sizeof *x) != 0) ||
+			(listed && (y->lprev != x->lprev || y->lnext != x->lnext || y->list != x->list)) ||
+			(used && (y->id != x->id || y->requested != x->requested || y->since != x->since)))
+			ck_abort_msg("config %d, seed %llu, step %lu: slot %u (state %d) differs",
+				w->config, (unsigned long long)w->seed, w->step, (unsigned)b, (int)x->state);
+	}
+}
+
 /* Restores k into r, a heap in another state (or, now and then, a new small heap of
  * another configuration: the copy grows it), which must show what the clone shows;
  * then r replays the steps since, up to h's, and must show what h shows. */
@@ -507,6 +533,7 @@ static heap *restore(const struct where *w, heap *r, const struct kept *k, const
 	if (heap_check(r, msg, sizeof msg))
 		ck_abort_msg("step %lu: restored from step %lu: %s", w->step, k->step, msg);
 	struct where then = { w->config, w->seed, k->step };
+	same_slots(&then, k->clone, r);
 	same_records(&then, k->clone, r);
 	same_views(&then, k->clone, r);
 	for (unsigned long step = k->step + 1; step <= w->step; step++)
@@ -586,6 +613,32 @@ START_TEST(snapshot_is_a_source)
 }
 END_TEST
 
+/* A snapshot packs a used block's step in 32 bits and keeps aside one that does not
+ * fit: either way the restore holds it as it was. */
+START_TEST(snapshot_keeps_late_steps)
+{
+	struct heap_config c;
+	heap_config_default(&c);
+	heap *h = t_heap(&c, 8);
+	h->steps = ULONG_MAX > UINT32_MAX ? (unsigned long)UINT32_MAX - 3 : ULONG_MAX - 20;
+	for (uint32_t id = 0; id < 8; id++)
+		t_alloc(h, id, 16 + id);
+	t_free(h, 2);
+	heap *s = heap_snapshot(h), *clone = heap_clone(h), *dst = t_heap(NULL, 2);
+	ck_assert_ptr_nonnull(s);
+	ck_assert_ptr_nonnull(clone);
+	ck_assert_uint_eq(s->nbig, ULONG_MAX > UINT32_MAX ? 5 : 0);
+	ck_assert_int_eq(heap_copy(dst, s), 0);
+	struct where w = { -1, 0, heap_steps(h) };
+	same_slots(&w, clone, dst);
+	ck_assert_str_eq(t_blocks(dst), t_blocks(h));
+	heap_free(h);
+	heap_free(s);
+	heap_free(clone);
+	heap_free(dst);
+}
+END_TEST
+
 Suite *fast_suite(void)
 {
 	Suite *s = suite_create("fast");
@@ -601,6 +654,7 @@ Suite *fast_suite(void)
 	tcase_add_test(tc, copy_reuses_memory);
 	tcase_add_test(tc, copy_grows_and_crosses_engines);
 	tcase_add_test(tc, snapshot_is_a_source);
+	tcase_add_test(tc, snapshot_keeps_late_steps);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("Snapshot");
 	tcase_set_timeout(tc, 30);

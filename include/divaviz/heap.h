@@ -160,20 +160,23 @@ void heap_free(heap *h);
 /* Makes dst an independent copy of src, as heap_clone would, reusing dst's memory
  * (it grows only what is too small). Returns 0, or -1 when out of memory: dst is then
  * unchanged. Both cost O(size of src): a few memcpys, no walk; from a snapshot
- * (heap_snapshot, below), also a walk of the free lists that builds the trees. dst
- * is never a snapshot afterwards. */
+ * (heap_snapshot, below), a pass over its block slots and a walk of the blocks that
+ * unpack them, and a walk of the free lists that builds the trees. dst is never a
+ * snapshot afterwards. */
 int heap_copy(heap *dst, const heap *src);
 
 /* A snapshot of h, for callers that keep many copies: the indexed engine's copy
  * without its trees (the node arrays, half or more of a heap's memory under best- and
- * worst-fit), which are derived data; under best- and worst-fit it keeps the size
- * tree's order of the free entries instead (4 bytes an entry, 12 unless the order is
- * addr). The reference engine keeps no trees: its snapshot is heap_clone's. A
- * snapshot serves only as heap_copy's source (and heap_snapshot's), and for
- * heap_bytes, heap_check (which then checks all but the trees) and heap_free;
- * heap_step refuses it. heap_copy(dst, snapshot) builds dst's trees again in O(n),
- * n the free entries, on top of its copies: dst is then the heap heap_copy from h
- * would make, and every later step shows the same. NULL when out of memory. */
+ * worst-fit), which are derived data, and with each block slot packed into half its
+ * size (what the other slots, the lists and the ids cannot say); under best- and
+ * worst-fit it keeps the size tree's order of the free entries too (4 bytes an entry,
+ * 12 unless the order is addr). The reference engine keeps no trees: its snapshot is
+ * heap_clone's. A snapshot serves only as heap_copy's source (and heap_snapshot's),
+ * and for heap_bytes, heap_check (which then checks the heap heap_copy makes of it)
+ * and heap_free; heap_step refuses it. heap_copy(dst, snapshot) unpacks the blocks
+ * and builds dst's trees again in O(n) on top of its copies: dst is then, slot for
+ * slot, the heap heap_copy from h would make, and every later step shows the same.
+ * NULL when out of memory. */
 heap *heap_snapshot(const heap *h);
 
 /* The bytes of memory the heap holds (its node arrays included), for callers that

@@ -77,6 +77,23 @@ struct block {
 	unsigned long since;        /* used: the step that made it */
 };
 
+/* A block slot in a snapshot: what the other slots, the lists and the ids cannot
+ * say. heap_copy rebuilds the rest: addr and prev from the walk along next from
+ * h->first (the blocks tile the heap from its base), lprev from the lnexts, id from
+ * id_block. Each field holds what its state reads, else 0 (unused slots: as
+ * block_delete leaves them). */
+struct packed_block {
+	uint64_t size;
+	uint64_t aux;               /* used: requested; free, spare: lnext */
+	uint32_t next;              /* address order; unused: the unused chain */
+	uint32_t span;
+	uint32_t since;             /* used: the step that made it, SINCE_BIG when the
+	                               step does not fit (then in since_big) */
+	uint8_t state;
+	uint8_t list;               /* free, spare: the list */
+};
+#define SINCE_BIG UINT32_MAX
+
 struct list {
 	uint32_t head, tail;
 	unsigned long length;
@@ -117,9 +134,14 @@ struct heap {
 	bool positions_valid;
 	bool oom;                   /* a node could not be allocated */
 	char error[200];
-	/* heap_snapshot's: an indexed heap without its node arrays (nodes[] NULL), which
-	 * heap_copy builds again from the lists and from these. */
+	/* heap_snapshot's: an indexed heap without its node arrays (nodes[] NULL) and
+	 * with its blocks packed (blocks NULL, capacity 0), which heap_copy builds again
+	 * from the lists and from these. */
 	bool snapshot;
+	struct packed_block *packed; /* one per slot below nblocks */
+	unsigned long *since_big;   /* the since of each used slot whose packed since is
+	                               SINCE_BIG, in slot order */
+	uint32_t nbig;
 	uint32_t *sized;            /* by_size: the general list's entries, in size-tree order */
 	uint64_t *sized_keys;       /* and their order keys (NULL under addr order: the address) */
 };
@@ -191,6 +213,8 @@ void tree_build_add(struct heap *h, enum tree_kind t, uint32_t *top, uint32_t b,
 uint32_t tree_build_root(struct heap *h, enum tree_kind t, uint32_t top);
 
 /* snapshot.c: heaps without their trees */
+int snapshot_pack(struct heap *s, const struct heap *h);
+void snapshot_unpack(struct heap *h, const struct heap *s);
 int snapshot_save_sizes(struct heap *s, const struct heap *h);
 void snapshot_build_trees(struct heap *h, const struct heap *s);
 

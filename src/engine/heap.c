@@ -147,17 +147,19 @@ static void copy_items(void *dst, const void *src, uint32_t n, size_t size)
 		memcpy(dst, src, n * size);
 }
 
-/* Makes dst a copy of src, with the trees when `trees` (else it is a snapshot's
- * base). Grows what is too small (to src's capacity), then copies the slots in use:
- * those above nblocks and nspans were never written. The trees come from src's
- * nodes, or are built from src's lists when src is a snapshot. The reference
- * engine's positions are a cache, rebuilt when next asked for. Each array's capacity
- * is raised only once it has grown, so dst stays whole when a later one fails. */
+/* Makes dst a copy of src, with the trees when `trees` (else dst, a new heap, becomes
+ * a snapshot of the indexed src: no trees, the blocks packed). Grows what is too
+ * small (to src's capacity), then copies the slots in use: those above nblocks and
+ * nspans were never written. The blocks are unpacked when src is a snapshot. The
+ * trees come from src's nodes, or are built from src's lists when src is a
+ * snapshot. The reference engine's positions are a cache, rebuilt when next asked
+ * for. Each array's capacity is raised only once it has grown, so dst stays whole
+ * when a later one fails. */
 static int copy_into(heap *dst, const heap *src, bool trees)
 {
-	bool cache = !src->indexed;
+	bool cache = !src->indexed, packed = !trees;
 	bool wanted[2] = { [TREE_LIST] = trees && src->indexed, [TREE_SIZE] = trees && src->by_size };
-	if (dst->capacity < src->nblocks || (cache && !dst->positions) ||
+	if ((!packed && dst->capacity < src->nblocks) || (cache && !dst->positions) ||
 		(wanted[TREE_LIST] && !dst->nodes[TREE_LIST]) || (wanted[TREE_SIZE] && !dst->nodes[TREE_SIZE])) {
 		/* What src uses, not what it has room for: a snapshot holds no slack, and
 		 * a heap copied into grows again as its steps need. */
@@ -199,7 +201,9 @@ static int copy_into(heap *dst, const heap *src, bool trees)
 			free(dst->nodes[t]);     /* nor has a heap without the tree */
 			dst->nodes[t] = NULL;
 		}
-	free(dst->sized);                /* dst is a snapshot no longer */
+	free(dst->packed);               /* dst is a snapshot no longer */
+	free(dst->since_big);
+	free(dst->sized);
 	free(dst->sized_keys);
 	heap keep = *dst;
 	*dst = *src;
@@ -213,13 +217,21 @@ static int copy_into(heap *dst, const heap *src, bool trees)
 	dst->span_capacity = keep.span_capacity;
 	dst->id_block = keep.id_block;
 	dst->id_capacity = keep.id_capacity;
-	dst->snapshot = false;
+	dst->snapshot = packed;
+	dst->packed = NULL;
+	dst->since_big = NULL;
+	dst->nbig = 0;
 	dst->sized = NULL;
 	dst->sized_keys = NULL;
-	copy_items(dst->blocks, src->blocks, src->nblocks, sizeof *src->blocks);
 	copy_items(dst->spans, src->spans, src->nspans, sizeof *src->spans);
 	copy_items(dst->id_block, src->id_block, src->nids, sizeof *src->id_block);
-	if (!trees || !src->indexed)
+	if (packed)
+		return snapshot_pack(dst, src);
+	if (src->snapshot)
+		snapshot_unpack(dst, src);
+	else
+		copy_items(dst->blocks, src->blocks, src->nblocks, sizeof *src->blocks);
+	if (!src->indexed)
 		return 0;
 	if (src->snapshot) {
 		snapshot_build_trees(dst, src);
@@ -259,13 +271,14 @@ heap *heap_snapshot(const heap *h)
 		heap_free(s);
 		return NULL;
 	}
-	s->snapshot = h->indexed;
 	return s;
 }
 
 size_t heap_bytes(const heap *h)
 {
 	return sizeof *h + (size_t)h->capacity * sizeof *h->blocks +
+		(h->packed ? (size_t)h->nblocks * sizeof *h->packed : 0) +
+		(size_t)h->nbig * sizeof *h->since_big +
 		(h->nodes[TREE_LIST] ? (size_t)h->capacity * sizeof *h->nodes[TREE_LIST] : 0) +
 		(h->nodes[TREE_SIZE] ? (size_t)h->capacity * sizeof *h->nodes[TREE_SIZE] : 0) +
 		(h->positions ? (size_t)h->capacity * sizeof *h->positions : 0) +
@@ -284,6 +297,8 @@ void heap_free(heap *h)
 	free(h->positions);
 	free(h->spans);
 	free(h->id_block);
+	free(h->packed);
+	free(h->since_big);
 	free(h->sized);
 	free(h->sized_keys);
 	free(h);
