@@ -190,13 +190,9 @@ static bool step_words(struct ctx *x, const struct session *const *ss, unsigned 
 {
 	const struct session *s = ss[0];
 	bool failed = false;
-	char a[32], sz[32];
 	note[0] = '\0';
 	if (s->step == 0) {
-		snprintf(sentence, len, "Nothing is allocated yet: %s free in one block at %s. Press "
-			"%s to replay the first operation, n to jump to the first step where the allocators differ.",
-			explain_size(sz, sizeof sz, x->c->size), explain_addr(a, sizeof a, x->c, x->c->base),
-			x->v->ascii ? "l" : "\xe2\x86\x92");   /* ASCII would draw the arrow as '>', a key of its own */
+		empty_heap_words(x, sentence, len, ", n to jump to the first step where the allocators differ");
 		return false;
 	}
 	compare_sentence(sentence, len, ss, n, &failed);
@@ -232,8 +228,13 @@ void layout_compare(struct frame *f, const struct session *const *ss, unsigned n
 	bool failed = step_words(&x[0], ss, n, sentence, sizeof sentence, note, sizeof note);
 	int table = s->step && s->step == s->t->nops ? N + 1 : 0;
 	int must = wrap_rows(&x[0], W - 2, sentence) + wrap_rows(&x[0], W - 2, note[0] ? note : NULL) + table;
-	for (unsigned i = 0; i < n && v->selected != HEAP_NO_ADDR; i++)
-		must += selected_words(&x[i], line, sizeof line);
+	/* The selected block in each heap that has a block there (a walk a heap: once). */
+	char detail[LAYOUT_MAX_STRIPS][512];
+	for (unsigned i = 0; i < n; i++) {
+		detail[i][0] = '\0';
+		if (v->selected != HEAP_NO_ADDR && selected_words(&x[i], detail[i], sizeof detail[i]))
+			must++;
+	}
 
 	/* Rows: title, config, the strips (heading, map, list line), timeline, legend,
 	 * step heading and text, key bar. Short of rows the text gives up the
@@ -325,11 +326,11 @@ void layout_compare(struct frame *f, const struct session *const *ss, unsigned n
 	if (table)
 		used += summary_table(&x[0], ss, n, row + used, text_rows - used, W);
 	/* The selected block (Tab, a click) in each heap that has a block there. */
-	for (unsigned i = 0; i < n && v->selected != HEAP_NO_ADDR && used < text_rows; i++) {
-		char detail[512];
-		if (!selected_words(&x[i], detail, sizeof detail))
+	for (unsigned i = 0; i < n && used < text_rows; i++) {
+		if (!detail[i][0])
 			continue;
-		snprintf(line, sizeof line, "%s: %s", heap_policy_name(ss[i]->config.policy), detail);
+		snprintf(line, sizeof line, "%s: %.*s", heap_policy_name(ss[i]->config.policy), (int)sizeof detail[i],
+			detail[i]);
 		used += wrap(&x[i], row + used, 1, W - 2, 1, ST_POINTER, line);
 	}
 	if (s->step) {

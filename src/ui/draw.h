@@ -79,6 +79,8 @@ void draw_list_line(struct ctx *x, int row, int width);
 void draw_keybar(struct ctx *x, int r, bool compare);
 void draw_help(struct ctx *x);
 void draw_too_small(struct ctx *x);
+/* Step 0's sentence: the empty heap and the key that steps, then more ("" or ", ..."). */
+void empty_heap_words(struct ctx *x, char *buf, size_t len, const char *more);
 /* The details of the selected block in x's heap (false when no block starts there). */
 bool selected_words(struct ctx *x, char *buf, size_t len);
 void percent(char *buf, size_t len, double v);

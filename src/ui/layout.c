@@ -230,6 +230,15 @@ void draw_list_line(struct ctx *x, int row, int width)
 	text(x, row, 1, width - 1, ST_TEXT, line);
 }
 
+void empty_heap_words(struct ctx *x, char *buf, size_t len, const char *more)
+{
+	char a[32], sz[32];
+	/* ASCII would draw the arrow as '>', the stride key: name l instead. */
+	snprintf(buf, len, "Nothing is allocated yet: %s free in one block at %s. Press %s to replay the "
+		"first operation%s.", explain_size(sz, sizeof sz, x->c->size), explain_addr(a, sizeof a, x->c, x->c->base),
+		x->v->ascii ? "l" : "\xe2\x86\x92", more);
+}
+
 bool selected_words(struct ctx *x, char *buf, size_t len)
 {
 	struct heap_block b;
@@ -515,10 +524,7 @@ void layout_draw(struct frame *f, const struct session *s, struct view *v)
 	if (s->step) {
 		explain_step(line, sizeof line, x.t, x.h, x.r);
 	} else {
-		char sz[32];
-		snprintf(line, sizeof line, "Nothing is allocated yet: %s free in one block at %s. "
-			"Press %s to replay the first operation.", explain_size(sz, sizeof sz, x.c->size),
-			explain_addr(a, sizeof a, x.c, x.c->base), v->ascii ? "l" : "\xe2\x86\x92");
+		empty_heap_words(&x, line, sizeof line, "");
 	}
 	char detail[512], note[1024];
 	bool selected = v->selected != HEAP_NO_ADDR && selected_words(&x, detail, sizeof detail);
